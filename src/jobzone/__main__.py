@@ -1,0 +1,3 @@
+from jobzone.cli import main
+
+main()

@@ -1,0 +1,136 @@
+"""The assessment file: one YAML document per role, as strict pydantic models.
+
+Ranges come from rubric v1's data file, so the JSON Schema generated from these models carries the
+same bounds the scorer and validator use. Content rules that a draft may break while still being
+scorable (duplicate task names, empty rationales, stale sources, ...) belong to the validator, not
+here; the models only reject what makes an assessment unscorable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from jobzone.commentary import Commentary
+from jobzone.rubric import DEFAULT_RUBRIC, load_rubric
+
+_R = load_rubric(DEFAULT_RUBRIC)
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, min_length=1, max_length=80)]
+Text = Annotated[str, Field(description="Prose; must not be empty for the validator to pass.")]
+
+
+class StrictModel(BaseModel):
+    """Base of every file model: unknown keys and coerced types are errors."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class RoleDefinition(StrictModel):
+    seniority: str
+    primary_function: Text
+    not_this_role: Text
+    typical_experience: Text
+    seniority_note: Text
+    aliases: list[str] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list)
+
+
+class Principle(StrictModel):
+    score: int = Field(ge=_R.ranges.protective.min, le=_R.ranges.protective.max)
+    rationale: Text
+
+
+class Protective(StrictModel):
+    embodied_physicality: Principle
+    deep_interpersonal_connection: Principle
+    goal_setting_moral_judgment: Principle
+
+
+class Growth(StrictModel):
+    score: int = Field(ge=_R.ranges.growth.min, le=_R.ranges.growth.max)
+    rationale: Text
+
+
+class Impact(StrEnum):
+    augmentation = "augmentation"
+    displacement = "displacement"
+    not_involved = "not_involved"
+
+
+class Task(StrictModel):
+    name: str
+    time_pct: int = Field(ge=_R.ranges.task_time_pct.min, le=_R.ranges.task_time_pct.max)
+    score: int = Field(ge=_R.ranges.task_score.min, le=_R.ranges.task_score.max)
+    # Strict mode would refuse the plain strings YAML gives for an enum; this field alone is lax.
+    impact: Annotated[Impact, Field(strict=False)]
+    rationale: Text
+
+
+class Reinstatement(StrictModel):
+    new_tasks: bool
+    rationale: Text
+
+
+class Source(StrictModel):
+    title: str
+    url: str | None = None
+    date: dt.date | None = None
+
+
+class EvidenceItem(StrictModel):
+    score: int = Field(ge=_R.ranges.evidence.min, le=_R.ranges.evidence.max)
+    text: Text
+    sources: list[Source]
+
+
+class Evidence(StrictModel):
+    job_posting_trends: EvidenceItem
+    company_actions: EvidenceItem
+    wage_trends: EvidenceItem
+    ai_tool_maturity: EvidenceItem
+    expert_consensus: EvidenceItem
+
+
+class Barrier(StrictModel):
+    score: int = Field(ge=_R.ranges.barrier.min, le=_R.ranges.barrier.max)
+    rationale: Text
+
+
+class Barriers(StrictModel):
+    regulatory_licensing: Barrier
+    physical_presence: Barrier
+    union_collective_bargaining: Barrier
+    liability_accountability: Barrier
+    cultural_ethical: Barrier
+
+
+class Override(StrictModel):
+    aijri: float = Field(
+        ge=_R.ranges.override_aijri.min, le=_R.ranges.override_aijri.max, strict=False
+    )
+    justification: Text
+    by: str
+    on: dt.date
+
+
+class Assessment(StrictModel):
+    """A whole assessment of one role, as stored in ``roles/<slug>.yaml``."""
+
+    rubric: Literal["aijri-v1"]
+    slug: Slug
+    title: Annotated[str, StringConstraints(min_length=1, max_length=120)]
+    assessed_on: dt.date
+    role: RoleDefinition
+    protective: Protective
+    growth: Growth
+    tasks: list[Task] = Field(min_length=_R.tasks.min_count, max_length=_R.tasks.max_count)
+    reinstatement: Reinstatement
+    evidence: Evidence
+    barriers: Barriers
+    override: Override | None = None
+    commentary: Commentary

@@ -1,0 +1,64 @@
+"""What every command shares: the workspace option, JSON output and the error edge."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from jobzone.errors import JobzoneError
+from jobzone.workspace import Workspace, check_name
+
+
+class JobzoneGroup(click.Group):
+    """Turns library errors into one message on stderr and their exit code, at the CLI's edge."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except JobzoneError as exc:
+            if _wants_json(ctx):
+                click.echo(json.dumps(exc.to_dict(), indent=2))
+            click.echo(f"jobzone: error: {exc.message}", err=True)
+            ctx.exit(exc.exit_code)
+
+
+def _wants_json(ctx: click.Context) -> bool:
+    sub = ctx.invoked_subcommand
+    return bool(sub) and "--json" in sys.argv[1:]
+
+
+def _store_workspace(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    ctx.meta["jobzone.workspace"] = value
+
+
+workspace_option = click.option(
+    "--workspace",
+    "-w",
+    metavar="DIR",
+    expose_value=False,
+    callback=_store_workspace,
+    is_eager=True,
+    help="Folder holding roles/ and drafts/ [default: $JOBZONE_WORKSPACE, else the current dir].",
+)
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+
+
+def workspace() -> Workspace:
+    ctx = click.get_current_context()
+    return Workspace.locate(ctx.find_root().meta.get("jobzone.workspace"))
+
+
+def resolve_target(target: str) -> Path:
+    """A path as given, or a slug of the canonical set (``mlops-engineer``)."""
+    if "/" in target or target.endswith((".yaml", ".yml")) or Path(target).exists():
+        return Path(target)
+    return workspace().role_path(check_name(target))
+
+
+def print_json(data: object) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))

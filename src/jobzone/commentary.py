@@ -1,0 +1,119 @@
+"""Commentary: the assessor's prose, with figures written as references, never as numbers.
+
+A section refers to a computed figure as ``{{ aijri }}``, ``{{ distance.green }}`` or
+``{{ split.displacement }}``, and to another canonical role as ``{{ role:devops-engineer }}`` (its
+title, aijri and zone) or ``{{ role:devops-engineer.aijri }}``. The renderer fills these in from the
+scorer and the canonical set at render time, so a score edit can never leave a stale number behind;
+the validator rejects references it cannot resolve and literal figures that disagree.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+SLUG_RE = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+REFERENCE_RE = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
+_ROLE_REF_RE = re.compile(rf"^role:({SLUG_RE})(?:\.(aijri|zone|sub_label|title))?$")
+
+#: Figures of the role itself that prose may refer to, with what each means.
+SELF_FIGURES: dict[str, str] = {
+    "aijri": "the published score (override if any), e.g. 42.6",
+    "formula_aijri": "the formula score before any override",
+    "zone": "Green, Yellow or Red",
+    "sub_label": "e.g. Yellow (Urgent)",
+    "raw": "the raw composite, 4 decimals",
+    "task_total": "sum of weighted task scores",
+    "task_resistance": "6 minus task_total",
+    "share_3plus": "share of task time scoring 3 or more, as a percentage",
+    "split.displacement": "share of task time marked displacement",
+    "split.augmentation": "share of task time marked augmentation",
+    "split.not_involved": "share of task time marked not involved",
+    "protective_total": "sum of the three protective principles",
+    "evidence_total": "sum of the five evidence scores, signed",
+    "barrier_total": "sum of the five barrier scores",
+    "growth": "AI growth correlation, signed",
+    "quick_screen": "e.g. Likely Yellow",
+    "distance.green": "points between the aijri and the Green threshold",
+    "distance.yellow": "points between the aijri and the Yellow threshold",
+}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class LookNext(_Strict):
+    """A canonical role worth considering next, and why."""
+
+    slug: Annotated[str, StringConstraints(pattern=rf"^{SLUG_RE}$", max_length=80)]
+    reason: str
+
+
+class Commentary(_Strict):
+    """The commentary sections of the methodology."""
+
+    score_vs_reality: str = Field(description="Does the score match what the role feels like?")
+    numbers_dont_capture: list[str] = Field(description="Points the figures miss, one per item.")
+    who_should_worry: str = Field(description="Who within the role is more or less exposed.")
+    outlook: str = Field(description="What this means: the role in a few years.")
+    survival_strategy: list[str] = Field(description="Concrete moves, one per item.")
+    where_to_look_next: list[LookNext] = Field(
+        default_factory=list, description="Roles of the canonical set only."
+    )
+    timeline: str = Field(description="When the change is expected.")
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One ``{{ ... }}`` in a text: either a figure of this role or a canonical role's."""
+
+    raw: str
+    name: str
+    role_slug: str | None = None
+    role_field: str | None = None
+
+    @property
+    def is_role(self) -> bool:
+        return self.role_slug is not None
+
+
+def parse_reference(inner: str) -> Reference | None:
+    """The reference written as ``{{ inner }}``, or None when it is not one jobzone knows."""
+    if inner in SELF_FIGURES:
+        return Reference(raw=inner, name=inner)
+    match = _ROLE_REF_RE.match(inner)
+    if match:
+        return Reference(
+            raw=inner, name="role", role_slug=match.group(1), role_field=match.group(2)
+        )
+    return None
+
+
+def sections(commentary: Commentary) -> Iterator[tuple[str, str]]:
+    """Every prose part of a commentary with its path, e.g. ``commentary.survival_strategy[1]``."""
+    yield "commentary.score_vs_reality", commentary.score_vs_reality
+    for i, point in enumerate(commentary.numbers_dont_capture):
+        yield f"commentary.numbers_dont_capture[{i}]", point
+    yield "commentary.who_should_worry", commentary.who_should_worry
+    yield "commentary.outlook", commentary.outlook
+    for i, point in enumerate(commentary.survival_strategy):
+        yield f"commentary.survival_strategy[{i}]", point
+    for i, item in enumerate(commentary.where_to_look_next):
+        yield f"commentary.where_to_look_next[{i}].reason", item.reason
+    yield "commentary.timeline", commentary.timeline
+
+
+def referenced_roles(commentary: Commentary) -> set[str]:
+    """Slugs of the canonical roles the commentary names, by reference or under look-next."""
+    slugs = {item.slug for item in commentary.where_to_look_next}
+    for _, text in sections(commentary):
+        for match in REFERENCE_RE.finditer(text):
+            ref = parse_reference(match.group(1))
+            if ref is not None and ref.role_slug is not None:
+                slugs.add(ref.role_slug)
+    return slugs

@@ -1,0 +1,211 @@
+"""Reading and writing YAML documents safely.
+
+Reading refuses what cannot be a document (missing, empty, oversized, malformed, not a mapping)
+with an :class:`InputError` naming the file, and turns pydantic's complaints into the same shape.
+Writing keeps key order stable and long text as block scalars so that a git diff of a review reads
+well, and replaces the target atomically so an interruption never leaves half a file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from jobzone.errors import InputError, NotFoundError
+
+MAX_FILE_BYTES = 1024 * 1024
+BLOCK_MIN_CHARS = 72
+
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+M = TypeVar("M", bound=BaseModel)
+
+
+def schema_header(schema_name: str) -> str:
+    """The first line of a file in ``roles/`` or ``drafts/``, pointing editors at its schema."""
+    return f"# yaml-language-server: $schema=../schemas/{schema_name}.schema.json\n"
+
+
+def read_yaml(path: Path) -> Any:
+    """The YAML mapping in ``path``. Raises InputError naming the file for anything else."""
+    file = str(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise NotFoundError("no such file", file=file, rule="file.exists") from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", file=file, rule="file.readable") from None
+    if not path.is_file():
+        raise InputError("not a regular file", file=file, rule="file.regular")
+    if size > MAX_FILE_BYTES:
+        raise InputError(
+            f"file is {size / 1_048_576:.1f} MiB; the limit is {MAX_FILE_BYTES // 1_048_576} MiB",
+            file=file,
+            rule="file.size",
+        )
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InputError("not UTF-8 text", file=file, rule="file.encoding") from None
+    return parse_yaml(text, file)
+
+
+def parse_yaml(text: str, file: str) -> Any:
+    """Parse YAML text that must hold one mapping."""
+    if not text.strip():
+        raise InputError("file is empty", file=file, rule="file.empty")
+    try:
+        data = yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise InputError(
+            f"{where}malformed YAML: {problem}", file=file, rule="yaml.syntax"
+        ) from None
+    if not isinstance(data, dict):
+        raise InputError(
+            f"expected a mapping of keys, found {type(data).__name__}",
+            file=file,
+            rule="yaml.mapping",
+        )
+    return data
+
+
+@dataclass(frozen=True)
+class SchemaProblem:
+    """One way a document breaks its model: a stable rule code, the field path and a message."""
+
+    code: str
+    path: str
+    message: str
+
+
+def field_path(loc: tuple[int | str, ...]) -> str:
+    """``('tasks', 3, 'score')`` -> ``tasks[3].score``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out or "(document)"
+
+
+_CODES = {
+    "missing": "field.missing",
+    "extra_forbidden": "field.unknown",
+    "greater_than_equal": "field.range",
+    "less_than_equal": "field.range",
+    "greater_than": "field.range",
+    "less_than": "field.range",
+    "string_pattern_mismatch": "field.pattern",
+    "string_too_short": "field.length",
+    "string_too_long": "field.length",
+    "enum": "field.choice",
+    "literal_error": "field.choice",
+}
+
+
+def schema_problems(error: ValidationError) -> list[SchemaProblem]:
+    """Pydantic's errors as rule codes, paths and plain messages."""
+    problems = []
+    for item in error.errors(include_url=False):
+        kind = item["type"]
+        path = field_path(item["loc"])
+        if kind in ("too_short", "too_long"):
+            code = "tasks.count" if path == "tasks" else "field.length"
+        else:
+            code = _CODES.get(kind, "field.type")
+        message = item["msg"]
+        if kind not in ("missing", "extra_forbidden"):
+            message = f"{message} (got {item['input']!r})"
+        elif kind == "extra_forbidden":
+            message = "unknown field; check its spelling against the schema"
+        problems.append(SchemaProblem(code=code, path=path, message=message))
+    return problems
+
+
+def parse_model(model: type[M], data: Any, file: str) -> M:
+    """Validate ``data`` as ``model``; the first problem becomes an InputError."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems = schema_problems(exc)
+        first = problems[0]
+        more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
+        raise InputError(
+            first.message + more, file=file, field=first.path, rule=first.code
+        ) from None
+
+
+def load_model(model: type[M], path: Path) -> M:
+    return parse_model(model, read_yaml(path), str(path))
+
+
+class _BlockDumper(yaml.SafeDumper):
+    """Long or multi-line text as ``|`` block scalars; enums as their values."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    if "\n" in value or len(value) > BLOCK_MIN_CHARS:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
+
+
+def _represent_enum(dumper: yaml.SafeDumper, value: Enum) -> yaml.Node:
+    return dumper.represent_scalar("tag:yaml.org,2002:str", str(value.value))
+
+
+_BlockDumper.add_representer(str, _represent_str)
+_BlockDumper.add_multi_representer(Enum, _represent_enum)
+
+
+def dump_yaml(data: Any) -> str:
+    return yaml.dump(
+        data, Dumper=_BlockDumper, sort_keys=False, allow_unicode=True, width=100, indent=2
+    )
+
+
+def dump_model(model: BaseModel, schema_name: str) -> str:
+    """A model as a YAML document headed by its schema line, keys in model order."""
+    return schema_header(schema_name) + dump_yaml(model.model_dump(mode="python"))
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` so readers see the old file or the new one, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".jobzone-tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        Path(tmp).replace(path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            Path(tmp).unlink()
+        raise
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def iter_yaml_files(folder: Path) -> Iterator[Path]:
+    """The ``*.yaml`` files directly in ``folder``, sorted, if it exists."""
+    if folder.is_dir():
+        yield from sorted(p for p in folder.glob("*.yaml") if p.is_file())

@@ -1,0 +1,71 @@
+"""The one exception hierarchy of jobzone.
+
+Every error the library raises on purpose is a :class:`JobzoneError`. Each class carries the data a
+caller needs (file, field, rule) rather than only a formatted string, and names the process exit
+code the CLI should use, so the CLI can turn any of them into a message at its edge.
+"""
+
+from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_INPUT = 2
+
+
+class JobzoneError(Exception):
+    """Base class of every deliberate jobzone error."""
+
+    exit_code = EXIT_INPUT
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def to_dict(self) -> dict[str, object]:
+        return {"error": type(self).__name__, "message": self.message}
+
+
+class InputError(JobzoneError):
+    """Input that cannot be used: unreadable file, bad YAML, a field breaking a rule."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        field: str | None = None,
+        rule: str | None = None,
+    ) -> None:
+        self.file = file
+        self.field = field
+        self.rule = rule
+        parts = [p for p in (file, field) if p]
+        where = ": ".join(parts)
+        text = f"{where}: {message}" if where else message
+        if rule:
+            text = f"{text} [{rule}]"
+        super().__init__(text)
+        self.detail = message
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "error": type(self).__name__,
+            "message": self.detail,
+            "file": self.file,
+            "field": self.field,
+            "rule": self.rule,
+        }
+
+
+class NotFoundError(InputError):
+    """A file, role or draft that does not exist."""
+
+
+class ConfigError(JobzoneError):
+    """Missing or inconsistent configuration (environment, workspace)."""
+
+
+class ConflictError(JobzoneError):
+    """The workspace changed under us, or two writers raced: nothing was written."""
+
+    exit_code = EXIT_FINDINGS

@@ -1,0 +1,107 @@
+"""Resolving commentary references (``{{ aijri }}``, ``{{ role:slug }}``) to shown figures.
+
+One table per scored assessment and canonical set; the renderer fills text with it and the
+validator checks references and literal figures against it, so both read the same numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from jobzone.canonical import CanonicalSet
+from jobzone.commentary import REFERENCE_RE, Reference, parse_reference
+from jobzone.scoring import Score
+
+
+def signed(value: int) -> str:
+    return f"+{value}" if value > 0 else str(value)
+
+
+def self_figures(score: Score) -> dict[str, str]:
+    """Every figure of the role itself as prose shows it, by reference name."""
+    shown = score.to_dict()
+    figures = {
+        "aijri": str(score.shown_aijri),
+        "formula_aijri": str(score.shown_formula_aijri),
+        "zone": score.zone,
+        "sub_label": score.sub_label,
+        "raw": f"{shown['raw']:.4f}",
+        "task_total": f"{shown['task_total']:.2f}",
+        "task_resistance": f"{shown['task_resistance']:.2f}",
+        "share_3plus": f"{score.share_3plus}%",
+        "protective_total": str(score.protective_total),
+        "evidence_total": signed(score.evidence_total),
+        "barrier_total": str(score.barrier_total),
+        "growth": signed(score.growth),
+        "quick_screen": score.quick_screen,
+        "distance.green": str(score.distance_to("Green")),
+        "distance.yellow": str(score.distance_to("Yellow")),
+    }
+    for impact, pct in score.split.items():
+        figures[f"split.{impact}"] = f"{pct}%"
+    return figures
+
+
+@dataclass(frozen=True)
+class UnresolvedReference:
+    reference: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class FigureTable:
+    """What every reference resolves to for one role against one canonical set."""
+
+    figures: dict[str, str]
+    canonical: CanonicalSet
+
+    @classmethod
+    def build(cls, score: Score, canonical: CanonicalSet) -> FigureTable:
+        return cls(figures=self_figures(score), canonical=canonical)
+
+    def resolve(self, inner: str) -> str | UnresolvedReference:
+        ref = parse_reference(inner)
+        if ref is None:
+            return UnresolvedReference(inner, "not a figure jobzone knows")
+        if ref.role_slug is None:
+            return self.figures[ref.name]
+        return self._role_figure(ref)
+
+    def _role_figure(self, ref: Reference) -> str | UnresolvedReference:
+        assert ref.role_slug is not None
+        role = self.canonical.get(ref.role_slug)
+        if role is None:
+            return UnresolvedReference(
+                ref.raw, f"role {ref.role_slug!r} is not in the canonical set"
+            )
+        aijri: Decimal = role.score.shown_aijri
+        match ref.role_field:
+            case None:
+                return f"{role.title} (AIJRI {aijri}, {role.score.sub_label})"
+            case "aijri":
+                return str(aijri)
+            case "zone":
+                return role.score.zone
+            case "sub_label":
+                return role.score.sub_label
+            case _:
+                return role.title
+
+    def unresolved(self, text: str) -> list[UnresolvedReference]:
+        out = []
+        for match in REFERENCE_RE.finditer(text):
+            value = self.resolve(match.group(1))
+            if isinstance(value, UnresolvedReference):
+                out.append(value)
+        return out
+
+    def fill(self, text: str) -> str:
+        """``text`` with every reference replaced; unresolvable ones are left visible as-is."""
+
+        def substitute(match: re.Match[str]) -> str:
+            value = self.resolve(match.group(1))
+            return match.group(0) if isinstance(value, UnresolvedReference) else value
+
+        return REFERENCE_RE.sub(substitute, text)

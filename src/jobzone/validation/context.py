@@ -1,0 +1,36 @@
+"""What a rule sees: the assessment, its score, the canonical set and the rubric."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from jobzone.assessment import Assessment
+from jobzone.canonical import CanonicalSet
+from jobzone.figures import FigureTable
+from jobzone.rubric import Rubric
+from jobzone.scoring import Score
+from jobzone.validation.findings import Finding, Severity
+
+
+@dataclass(frozen=True)
+class Context:
+    assessment: Assessment
+    rubric: Rubric
+    #: None when the assessment cannot be scored (its task shares do not sum to 100).
+    score: Score | None
+    #: The canonical set as this role sees it (itself excluded).
+    canonical: CanonicalSet
+    #: The slug the file name implies, when the assessment was read from a role file.
+    expected_slug: str | None = None
+
+    @property
+    def figures(self) -> FigureTable | None:
+        return FigureTable.build(self.score, self.canonical) if self.score else None
+
+
+def error(code: str, path: str, message: str) -> Finding:
+    return Finding(code=code, severity=Severity.error, path=path, message=message)
+
+
+def warning(code: str, path: str, message: str) -> Finding:
+    return Finding(code=code, severity=Severity.warning, path=path, message=message)

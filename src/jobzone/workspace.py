@@ -1,0 +1,55 @@
+"""The workspace: the folder holding ``roles/`` (the canonical set) and ``drafts/`` (the queue).
+
+Every path jobzone reads or writes inside a workspace is built here from a checked slug or id, so
+no argument can reach outside it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from jobzone.errors import InputError
+
+WORKSPACE_ENV = "JOBZONE_WORKSPACE"
+NAME_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def check_name(value: str, what: str = "slug") -> str:
+    """``value`` if it is a valid slug or id (``[a-z0-9-]``), else an InputError."""
+    if len(value) > 80 or not NAME_RE.match(value):
+        raise InputError(
+            f"{value!r} is not a valid {what}: use lower-case letters, digits and single hyphens",
+            field=what,
+            rule=f"{what}.format",
+        )
+    return value
+
+
+@dataclass(frozen=True)
+class Workspace:
+    root: Path
+
+    @classmethod
+    def locate(cls, explicit: str | Path | None = None) -> Workspace:
+        """``--workspace``, else ``$JOBZONE_WORKSPACE``, else the current directory."""
+        chosen = explicit or os.environ.get(WORKSPACE_ENV) or Path.cwd()
+        root = Path(chosen).resolve()
+        if not root.is_dir():
+            raise InputError(
+                "workspace folder does not exist", file=str(root), rule="workspace.exists"
+            )
+        return cls(root)
+
+    @property
+    def roles_dir(self) -> Path:
+        return self.root / "roles"
+
+    @property
+    def drafts_dir(self) -> Path:
+        return self.root / "drafts"
+
+    def role_path(self, slug: str) -> Path:
+        return self.roles_dir / f"{check_name(slug)}.yaml"
