@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -20,15 +19,10 @@ class JobzoneGroup(click.Group):
         try:
             return super().invoke(ctx)
         except JobzoneError as exc:
-            if _wants_json(ctx):
+            if ctx.meta.get("jobzone.json"):
                 click.echo(json.dumps(exc.to_dict(), indent=2))
             click.echo(f"jobzone: error: {exc.message}", err=True)
             ctx.exit(exc.exit_code)
-
-
-def _wants_json(ctx: click.Context) -> bool:
-    sub = ctx.invoked_subcommand
-    return bool(sub) and "--json" in sys.argv[1:]
 
 
 def _store_workspace(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
@@ -45,7 +39,15 @@ workspace_option = click.option(
     help="Folder holding roles/ and drafts/ [default: $JOBZONE_WORKSPACE, else the current dir].",
 )
 
-json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def _store_json(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
+    # Remembered on the root context so that an error, too, is printed as JSON.
+    ctx.find_root().meta["jobzone.json"] = value
+    return value
+
+
+json_option = click.option(
+    "--json", "as_json", is_flag=True, callback=_store_json, help="Print one JSON object."
+)
 
 
 def workspace() -> Workspace:

@@ -1,0 +1,60 @@
+"""Shared fixtures: the seed role as data, and workspaces to run commands in."""
+
+from __future__ import annotations
+
+import copy
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner, Result
+
+from jobzone.assessment import Assessment
+from jobzone.cli import cli
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLE_PATH = REPO / "roles" / "mlops-engineer.yaml"
+_EXAMPLE: dict[str, Any] = yaml.safe_load(EXAMPLE_PATH.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def example_data() -> dict[str, Any]:
+    """A fresh deep copy of the seed role's raw mapping, safe to mutate."""
+    return copy.deepcopy(_EXAMPLE)
+
+
+@pytest.fixture
+def example() -> Assessment:
+    return Assessment.model_validate(copy.deepcopy(_EXAMPLE))
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    """An empty workspace (roles/ and drafts/) holding a copy of the seed role."""
+    (tmp_path / "roles").mkdir()
+    (tmp_path / "drafts").mkdir()
+    shutil.copy(EXAMPLE_PATH, tmp_path / "roles" / EXAMPLE_PATH.name)
+    return tmp_path
+
+
+RunCli = Callable[..., Result]
+
+
+@pytest.fixture
+def run_cli(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> RunCli:
+    """Run ``jobzone ARGS`` in the test workspace; returns click's Result."""
+    monkeypatch.delenv("JOBZONE_WORKSPACE", raising=False)
+    monkeypatch.chdir(workspace)
+
+    def run(*args: str, input: str | None = None) -> Result:
+        return CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
+
+    return run
+
+
+def write_yaml(path: Path, data: Any) -> Path:
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
