@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from jobzone.assessment import Assessment
 from jobzone.documents import iter_yaml_files, load_model
 from jobzone.errors import InputError
 from jobzone.scoring import Score, score
+from jobzone.similarity import Profile, SimilarityIndex
 from jobzone.workspace import Workspace
 
 
@@ -27,27 +29,58 @@ class CanonicalRole:
     def title(self) -> str:
         return self.assessment.title
 
+    @cached_property
+    def profile(self) -> Profile:
+        a = self.assessment
+        return Profile.of([a.title, *a.role.aliases], [t.name for t in a.tasks])
+
 
 @dataclass
-class CanonicalSet:
-    """Roles by slug, plus the files that could not be loaded (with why)."""
+class _Roles:
+    """The loaded roles, shared by every view of one canonical set."""
 
-    roles: dict[str, CanonicalRole] = field(default_factory=dict)
-    broken: list[InputError] = field(default_factory=list)
+    by_slug: dict[str, CanonicalRole] = field(default_factory=dict)
+
+    @cached_property
+    def index(self) -> SimilarityIndex:
+        index = SimilarityIndex()
+        for slug, role in self.by_slug.items():
+            index.add(slug, role.profile)
+        return index
+
+
+@dataclass(frozen=True)
+class CanonicalSet:
+    """Roles by slug as one role sees them (``excluded`` hides itself), plus unloadable files."""
+
+    shared: _Roles = field(default_factory=_Roles)
+    broken: tuple[InputError, ...] = ()
+    excluded: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, roles: list[CanonicalRole], broken: tuple[InputError, ...] = ()) -> CanonicalSet:
+        return cls(shared=_Roles({r.slug: r for r in roles}), broken=broken)
 
     def __iter__(self) -> Iterator[CanonicalRole]:
-        return iter(self.roles.values())
+        return (r for s, r in self.shared.by_slug.items() if s not in self.excluded)
 
     def __len__(self) -> int:
-        return len(self.roles)
+        return sum(1 for _ in self)
+
+    def __contains__(self, slug: object) -> bool:
+        return isinstance(slug, str) and self.get(slug) is not None
 
     def get(self, slug: str) -> CanonicalRole | None:
-        return self.roles.get(slug)
+        return None if slug in self.excluded else self.shared.by_slug.get(slug)
 
     def without(self, slug: str) -> CanonicalSet:
-        """The set as another role sees it: everything but itself."""
-        rest = {s: r for s, r in self.roles.items() if s != slug}
-        return CanonicalSet(roles=rest, broken=self.broken)
+        """The set as another role sees it: everything but itself (no copy is made)."""
+        return CanonicalSet(self.shared, self.broken, self.excluded | {slug})
+
+    def most_similar(self, profile: Profile, limit: int = 3) -> list[tuple[CanonicalRole, float]]:
+        """The roles most like ``profile``, most similar first, with their similarity."""
+        ranked = self.shared.index.ranked(profile, exclude=self.excluded, limit=limit)
+        return [(self.shared.by_slug[slug], sim) for slug, sim in ranked]
 
 
 def load_role(path: Path) -> CanonicalRole:
@@ -61,12 +94,11 @@ def load_role(path: Path) -> CanonicalRole:
 
 def load_canonical(workspace: Workspace) -> CanonicalSet:
     """Every role in ``roles/``; files that fail to load are kept in ``broken``, not raised."""
-    result = CanonicalSet()
+    roles: list[CanonicalRole] = []
+    broken: list[InputError] = []
     for path in iter_yaml_files(workspace.roles_dir):
         try:
-            role = load_role(path)
+            roles.append(load_role(path))
         except InputError as exc:
-            result.broken.append(exc)
-            continue
-        result.roles[role.slug] = role
-    return result
+            broken.append(exc)
+    return CanonicalSet.of(roles, tuple(broken))

@@ -14,22 +14,32 @@ from pydantic import BaseModel
 
 from jobzone.assessment import Assessment
 from jobzone.documents import atomic_write
+from jobzone.drafts import Draft
 
 #: File name stem (``schemas/<stem>.schema.json``) -> the model it describes.
-SCHEMAS: dict[str, type[BaseModel]] = {"assessment": Assessment}
+SCHEMAS: dict[str, type[BaseModel]] = {"assessment": Assessment, "draft": Draft}
+
+#: Fields that hold a whole document of another schema, linked rather than repeated.
+LINKS: dict[str, dict[str, str]] = {"draft": {"assessment": "assessment"}}
 
 
-def schema_text(model: type[BaseModel]) -> str:
-    schema = model.model_json_schema()
+def schema_text(stem: str) -> str:
+    schema = SCHEMAS[stem].model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    for field_name, target in LINKS.get(stem, {}).items():
+        linked = schema["properties"][field_name]
+        schema["properties"][field_name] = {
+            "$ref": f"{target}.schema.json",
+            "description": linked["description"],
+        }
     return json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
 
 
 def write_schemas(folder: Path) -> list[Path]:
     written = []
-    for stem, model in SCHEMAS.items():
+    for stem in SCHEMAS:
         path = folder / f"{stem}.schema.json"
-        atomic_write(path, schema_text(model))
+        atomic_write(path, schema_text(stem))
         written.append(path)
     return written
 

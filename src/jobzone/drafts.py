@@ -1,0 +1,133 @@
+"""The review queue's files: one draft per YAML file in ``drafts/``, with findings and provenance.
+
+A draft holds its assessment as a plain mapping rather than a parsed model, because a draft may
+be kept with schema findings that a reviewer still has to fix.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
+
+from jobzone.documents import atomic_write, dump_model, load_model
+from jobzone.drafting.client import CallRecord
+from jobzone.drafting.usage import Usage
+from jobzone.errors import NotFoundError
+from jobzone.workspace import Workspace, check_name
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Kind(StrEnum):
+    new = "new"
+    revision = "revision"
+    commentary = "commentary"
+
+
+class Status(StrEnum):
+    pending = "pending"
+    changes_requested = "changes_requested"
+    approved = "approved"
+    rejected = "rejected"
+
+
+class FindingRecord(_Strict):
+    code: str
+    path: str
+    message: str
+
+
+class Findings(_Strict):
+    errors: list[FindingRecord] = Field(default_factory=list)
+    warnings: list[FindingRecord] = Field(default_factory=list)
+
+
+class BaseVersion(_Strict):
+    """The canonical version a revision was drafted from."""
+
+    slug: str
+    sha256: str
+
+
+class Repair(_Strict):
+    stage: str
+    round: int
+    findings: list[str] = Field(description="code at path, for each finding repaired")
+
+
+class Provenance(_Strict):
+    model: str
+    endpoint_host: str
+    temperature: float | None
+    prompt_versions: dict[str, str]
+    rubric: str
+    calls: list[CallRecord]
+    repairs: list[Repair]
+    usage: Usage
+    cost_usd: float | None
+    prices: str
+
+
+class HistoryEntry(_Strict):
+    """One step of a draft's life; entries are only ever appended."""
+
+    at: dt.datetime
+    by: str
+    action: str
+    note: str | None = None
+    content_sha256: str
+
+
+class Draft(_Strict):
+    id: str
+    kind: Kind
+    status: Status
+    title: str
+    slug: str
+    base: BaseVersion | None
+    created_at: dt.datetime
+    #: Editors validate it against the assessment schema; the model keeps it a plain mapping.
+    assessment: Annotated[
+        dict[str, Any],
+        WithJsonSchema(
+            {
+                "type": "object",
+                "description": "The drafted assessment, in the format of roles/<slug>.yaml.",
+            }
+        ),
+    ]
+    findings: Findings
+    score: dict[str, Any] | None
+    provenance: Provenance
+    history: list[HistoryEntry]
+
+
+def content_hash(data: Any) -> str:
+    """A stable hash of a mapping's content (canonical JSON), for history entries."""
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def draft_path(workspace: Workspace, draft_id: str) -> Path:
+    return workspace.drafts_dir / f"{check_name(draft_id, 'id')}.yaml"
+
+
+def save_draft(workspace: Workspace, draft: Draft) -> None:
+    atomic_write(draft_path(workspace, draft.id), dump_model(draft, "draft"))
+
+
+def load_draft(workspace: Workspace, draft_id: str) -> Draft:
+    path = draft_path(workspace, draft_id)
+    if not path.exists():
+        raise NotFoundError(
+            f"no draft {draft_id!r} in the queue", file=str(path), rule="draft.exists"
+        )
+    return load_model(Draft, path)

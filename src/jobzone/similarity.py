@@ -1,0 +1,75 @@
+"""Which canonical roles look most like a given role, by title words and task words.
+
+Used to calibrate drafting prompts with similar roles and by the validator's warning about an
+uncompared, distant neighbour. The index is built once per canonical set; a look-up only scores
+the roles that share a title word with the query, so checking a large set stays linear-ish.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+_WORD_RE = re.compile(r"[a-z0-9]+")
+_STOP = frozenset({"and", "or", "of", "the", "a", "an", "for", "to", "in", "with", "on", "ai"})
+TITLE_WEIGHT = 0.6
+TASK_WEIGHT = 1 - TITLE_WEIGHT
+
+
+def words(texts: Iterable[str]) -> frozenset[str]:
+    """Lower-case content words of some texts."""
+    found: set[str] = set()
+    for text in texts:
+        found.update(w for w in _WORD_RE.findall(text.lower()) if w not in _STOP)
+    return frozenset(found)
+
+
+def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / len(a | b)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """The words a role is compared by."""
+
+    title_words: frozenset[str]
+    task_words: frozenset[str]
+
+    @classmethod
+    def of(cls, titles: Iterable[str], task_names: Iterable[str]) -> Profile:
+        return cls(title_words=words(titles), task_words=words(task_names))
+
+    def similarity(self, other: Profile) -> float:
+        return TITLE_WEIGHT * jaccard(self.title_words, other.title_words) + TASK_WEIGHT * jaccard(
+            self.task_words, other.task_words
+        )
+
+
+@dataclass
+class SimilarityIndex:
+    profiles: dict[str, Profile] = field(default_factory=dict)
+    by_word: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+    def add(self, slug: str, profile: Profile) -> None:
+        self.profiles[slug] = profile
+        for word in profile.title_words:
+            self.by_word[word].add(slug)
+
+    def ranked(
+        self, query: Profile, *, exclude: frozenset[str] = frozenset(), limit: int = 3
+    ) -> list[tuple[str, float]]:
+        """Up to ``limit`` (slug, similarity) pairs, most similar first, ties by slug."""
+        candidates: set[str] = set()
+        for word in query.title_words:
+            candidates.update(self.by_word.get(word, ()))
+        scored = [
+            (slug, query.similarity(self.profiles[slug]))
+            for slug in candidates
+            if slug not in exclude
+        ]
+        scored.sort(key=lambda pair: (-pair[1], pair[0]))
+        return scored[:limit]
