@@ -69,3 +69,43 @@ class ConflictError(JobzoneError):
     """The workspace changed under us, or two writers raced: nothing was written."""
 
     exit_code = EXIT_FINDINGS
+
+
+class NotAJobTitleError(JobzoneError):
+    """The first drafting stage judged the text not to be a job title; nothing was queued."""
+
+    def __init__(self, title: str, reason: str) -> None:
+        super().__init__(f"{title!r} is not a job title: {reason}")
+        self.title = title
+        self.reason = reason
+
+
+class BudgetExceededError(JobzoneError):
+    """The next call could take the draft past ``--budget-tokens``; the run stopped cleanly."""
+
+    exit_code = EXIT_FINDINGS
+
+    def __init__(self, message: str, *, stage: str, spent: int, limit: int) -> None:
+        super().__init__(message)
+        self.stage = stage
+        self.spent = spent
+        self.limit = limit
+
+
+class ModelCallError(JobzoneError):
+    """A stage's call failed for good; the run stopped and can be resumed."""
+
+    exit_code = EXIT_FINDINGS
+
+    def __init__(self, message: str, *, stage: str, status: int | None = None) -> None:
+        super().__init__(f"{stage} stage: {message}")
+        self.stage = stage
+        self.status = status
+
+
+class RefusalError(ModelCallError):
+    """The model declined to answer."""
+
+
+class TruncatedError(ModelCallError):
+    """The answer was cut off by the token limit even with more room."""

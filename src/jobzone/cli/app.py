@@ -39,6 +39,7 @@ workspace_option = click.option(
     help="Folder holding roles/ and drafts/ [default: $JOBZONE_WORKSPACE, else the current dir].",
 )
 
+
 def _store_json(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
     # Remembered on the root context so that an error, too, is printed as JSON.
     ctx.find_root().meta["jobzone.json"] = value

@@ -6,13 +6,12 @@ from pathlib import Path
 
 import click
 
-from jobzone.assessment import Assessment
-from jobzone.canonical import load_canonical
+from jobzone.canonical import load_canonical, load_role
 from jobzone.cli.app import json_option, print_json, resolve_target, workspace
-from jobzone.documents import load_model, read_yaml
+from jobzone.documents import read_yaml
 from jobzone.errors import EXIT_FINDINGS
 from jobzone.rendering import FORMATS, render
-from jobzone.scoring import Score, score
+from jobzone.scoring import Score
 from jobzone.validation import Report, validate_document
 
 
@@ -25,8 +24,7 @@ def score_cmd(target: str, as_json: bool) -> None:
     Scores any assessment whose structure and ranges are valid, even with content findings; a
     structural problem is an input error (exit 2).
     """
-    path = resolve_target(target)
-    scored = score(load_model(Assessment, path))
+    scored = load_role(resolve_target(target)).score
     if as_json:
         print_json(scored.to_dict())
     else:
@@ -101,8 +99,7 @@ def render_cmd(target: str, fmt: str, output: Path | None) -> None:
     """Render an assessment as Markdown or HTML, with every figure from the scorer."""
     from jobzone.documents import atomic_write
 
-    path = resolve_target(target)
-    assessment = load_model(Assessment, path)
+    assessment = load_role(resolve_target(target)).assessment
     text = render(assessment, load_canonical(workspace()), fmt)
     if output is None:
         click.echo(text, nl=False)

@@ -25,29 +25,16 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from jobzone.drafting.settings import ModelSettings
 from jobzone.drafting.stages import Answer, Stage
 from jobzone.drafting.usage import Usage
-from jobzone.errors import ConfigError, JobzoneError
+from jobzone.errors import (
+    ConfigError,
+    JobzoneError,
+    ModelCallError,
+    RefusalError,
+    TruncatedError,
+)
 
 TRANSIENT_STATUSES = frozenset({408, 409, 429})
 CONFIG_STATUSES = frozenset({401, 403, 404})
-
-
-class ModelCallError(JobzoneError):
-    """A stage's call failed for good; the run stops and can be resumed."""
-
-    exit_code = 1
-
-    def __init__(self, message: str, *, stage: str, status: int | None = None) -> None:
-        super().__init__(f"{stage} stage: {message}")
-        self.stage = stage
-        self.status = status
-
-
-class RefusalError(ModelCallError):
-    """The model declined to answer."""
-
-
-class TruncatedError(ModelCallError):
-    """The answer was cut off by the token limit even with more room."""
 
 
 class CallRecord(BaseModel):
@@ -127,10 +114,14 @@ class ModelClient:
         settings: ModelSettings,
         record: Callable[[CallRecord], None],
         *,
+        gate: Callable[[str, list[ChatCompletionMessageParam], int], None] | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
+        """``record`` receives every attempt; ``gate`` (the budget) may refuse one before it is
+        sent by raising; ``sleep`` is how retries wait (tests pass a recorder)."""
         self.settings = settings
         self.record = record
+        self.gate = gate
         self.sleep = sleep
         self.sdk = openai.OpenAI(
             api_key=settings.api_key,
@@ -199,6 +190,8 @@ class ModelClient:
         limit: int,
         attempt: int,
     ) -> Reply:
+        if self.gate is not None:
+            self.gate(stage.name, messages, limit)
         started = time.monotonic()
         at = datetime.now(UTC)
 

@@ -65,7 +65,7 @@ def system_prompt(rubric: Rubric) -> str:
 
 def data_message(data: dict[str, Any]) -> ChatCompletionMessageParam:
     """Untrusted and model-made content, as JSON data in a user message."""
-    return {"role": "user", "content": json.dumps(data, ensure_ascii=False, indent=1)}
+    return {"role": "user", "content": json.dumps(data, ensure_ascii=False, indent=1, default=str)}
 
 
 def stage_messages(

@@ -1,0 +1,113 @@
+"""The run journal: everything a drafting run has asked and been answered, kept on disk.
+
+Each record is its own file, written atomically the moment it exists, under
+``drafts/.runs/<id>/``. An interrupted or failed run therefore leaves its paid-for answers behind,
+and ``jobzone draft --resume ID`` replays them instead of calling the model again. The journal is
+kept after the draft is written: it is the record of every attempt.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+from jobzone.documents import atomic_write
+from jobzone.drafting.client import CallRecord
+from jobzone.errors import NotFoundError
+from jobzone.workspace import Workspace, check_name
+
+RUNS_DIR = ".runs"
+
+
+class RunRequest(BaseModel):
+    """What was asked for, so that a resumed run asks the same."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    title: str
+    notes: str | None
+    model: str
+    temperature: float | None
+    max_repairs: int
+    assessed_on: dt.date
+    created_at: dt.datetime
+    by: str
+
+
+class Journal:
+    def __init__(self, root: Path, request: RunRequest) -> None:
+        self.root = root
+        self.request = request
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def folder(workspace: Workspace, run_id: str) -> Path:
+        return workspace.drafts_dir / RUNS_DIR / check_name(run_id, "id")
+
+    @classmethod
+    def create(cls, workspace: Workspace, request: RunRequest) -> Journal:
+        root = cls.folder(workspace, request.id)
+        (root / "calls").mkdir(parents=True, exist_ok=False)
+        (root / "answers").mkdir()
+        atomic_write(root / "request.json", request.model_dump_json(indent=1))
+        return cls(root, request)
+
+    @classmethod
+    def open(cls, workspace: Workspace, run_id: str) -> Journal:
+        root = cls.folder(workspace, run_id)
+        request_file = root / "request.json"
+        if not request_file.is_file():
+            raise NotFoundError(
+                f"no drafting run {run_id!r} to resume", file=str(root), rule="run.exists"
+            )
+        return cls(root, RunRequest.model_validate_json(request_file.read_text("utf-8")))
+
+    # -- calls ------------------------------------------------------------------------------------
+
+    def record_call(self, record: CallRecord) -> None:
+        with self._lock:
+            seq = sum(1 for _ in (self.root / "calls").glob("*.json")) + 1
+            name = f"{seq:04d}-{record.stage}-r{record.round}-a{record.attempt}.json"
+            atomic_write(self.root / "calls" / name, record.model_dump_json(indent=1))
+
+    def calls(self) -> list[CallRecord]:
+        files = sorted((self.root / "calls").glob("*.json"))
+        return [CallRecord.model_validate_json(f.read_text("utf-8")) for f in files]
+
+    # -- answers ----------------------------------------------------------------------------------
+
+    def _answer_file(self, stage: str, round_: int) -> Path:
+        return self.root / "answers" / f"{stage}-r{round_}.json"
+
+    def answer(self, stage: str, round_: int) -> str | None:
+        """The raw answer already received for this stage and round, if any."""
+        path = self._answer_file(stage, round_)
+        if not path.is_file():
+            return None
+        content = json.loads(path.read_text("utf-8"))["content"]
+        assert isinstance(content, str)
+        return content
+
+    def save_answer(self, stage: str, round_: int, content: str) -> None:
+        payload = json.dumps({"stage": stage, "round": round_, "content": content}, indent=1)
+        atomic_write(self._answer_file(stage, round_), payload)
+
+    # -- outcome ----------------------------------------------------------------------------------
+
+    def finish(self, outcome: str, detail: str | None = None) -> None:
+        """Mark how the run ended (drafted, not-a-title); a finished run cannot be resumed."""
+        record = {"outcome": outcome, "detail": detail, "at": dt.datetime.now(dt.UTC).isoformat()}
+        atomic_write(self.root / "finished.json", json.dumps(record, indent=1))
+
+    def finished(self) -> dict[str, str] | None:
+        path = self.root / "finished.json"
+        if not path.is_file():
+            return None
+        data = json.loads(path.read_text("utf-8"))
+        assert isinstance(data, dict)
+        return data

@@ -1,0 +1,53 @@
+"""The README documents every command, every option and every validator rule."""
+
+from __future__ import annotations
+
+import re
+
+import click
+import pytest
+
+from jobzone.cli import cli
+from jobzone.validation.registry import RULES
+
+from .conftest import REPO
+
+README = (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def _section(name: str) -> str:
+    """The README's text under ``### `jobzone NAME` `` up to the next heading."""
+    match = re.search(rf"^### `jobzone {re.escape(name)}[^`]*`\n(.*?)(?=^#)", README, re.M | re.S)
+    assert match, f"README has no section '### `jobzone {name}`'"
+    return match.group(1)
+
+
+@pytest.mark.parametrize("name", sorted(cli.commands))
+def test_every_command_has_a_readme_section(name: str) -> None:
+    _section(name)
+
+
+@pytest.mark.parametrize(
+    ("name", "option"),
+    [
+        (name, opt)
+        for name, command in sorted(cli.commands.items())
+        for param in command.params
+        if isinstance(param, click.Option) and not param.hidden
+        for opt in param.opts
+        if opt.startswith("--")
+    ],
+)
+def test_every_option_is_documented_in_its_section(name: str, option: str) -> None:
+    assert option in _section(name), f"README's `jobzone {name}` section omits {option}"
+
+
+@pytest.mark.parametrize("code", sorted(RULES))
+def test_every_validator_rule_is_listed(code: str) -> None:
+    assert f"`{code}`" in README, f"README does not list validator rule {code}"
+
+
+def test_readme_opens_with_the_two_setup_commands() -> None:
+    first_screen = "\n".join(README.splitlines()[:25])
+    assert "make demo" in first_screen
+    assert "make test" in first_screen
