@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from jobzone.commentary import Commentary
+from jobzone.history import HistoryEntry
 from jobzone.rubric import DEFAULT_RUBRIC, load_rubric
 
 _R = load_rubric(DEFAULT_RUBRIC)
@@ -134,3 +135,10 @@ class Assessment(StrictModel):
     barriers: Barriers
     override: Override | None = None
     commentary: Commentary
+    #: Set when the role enters the canonical set: its version there and how it got there.
+    version: int = Field(default=1, ge=1)
+    history: list[HistoryEntry] = Field(default_factory=list)
+
+    def content(self) -> dict[str, object]:
+        """The assessment without its canonical bookkeeping: what history hashes cover."""
+        return self.model_dump(mode="json", exclude={"version", "history"})

@@ -29,9 +29,9 @@ _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 M = TypeVar("M", bound=BaseModel)
 
 
-def schema_header(schema_name: str) -> str:
+def schema_header(schema_name: str, schema_dir: str = "../schemas") -> str:
     """The first line of a file in ``roles/`` or ``drafts/``, pointing editors at its schema."""
-    return f"# yaml-language-server: $schema=../schemas/{schema_name}.schema.json\n"
+    return f"# yaml-language-server: $schema={schema_dir}/{schema_name}.schema.json\n"
 
 
 def read_yaml(path: Path) -> Any:
@@ -175,9 +175,9 @@ def dump_yaml(data: Any) -> str:
     )
 
 
-def dump_model(model: BaseModel, schema_name: str) -> str:
+def dump_model(model: BaseModel, schema_name: str, schema_dir: str = "../schemas") -> str:
     """A model as a YAML document headed by its schema line, keys in model order."""
-    return schema_header(schema_name) + dump_yaml(model.model_dump(mode="python"))
+    return schema_header(schema_name, schema_dir) + dump_yaml(model.model_dump(mode="python"))
 
 
 def atomic_write(path: Path, text: str) -> None:

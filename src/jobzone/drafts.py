@@ -7,18 +7,21 @@ be kept with schema findings that a reviewer still has to fix.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, WithJsonSchema
 
+from jobzone.assessment import Assessment
+from jobzone.canonical import CanonicalSet
 from jobzone.documents import atomic_write, dump_model, load_model
 from jobzone.drafting.client import CallRecord
 from jobzone.drafting.usage import Usage
-from jobzone.errors import NotFoundError
+from jobzone.errors import InputError, NotFoundError
+from jobzone.history import HistoryEntry, content_hash
+from jobzone.scoring import score
+from jobzone.validation import validate_document
 from jobzone.workspace import Workspace, check_name
 
 
@@ -76,20 +79,18 @@ class Provenance(_Strict):
     prices: str
 
 
-class HistoryEntry(_Strict):
-    """One step of a draft's life; entries are only ever appended."""
-
+class Approval(_Strict):
+    reviewer: str
     at: dt.datetime
-    by: str
-    action: str
-    note: str | None = None
-    content_sha256: str
+    note: str | None
+    accepted_warnings: list[str] = Field(default_factory=list)
 
 
 class Draft(_Strict):
     id: str
     kind: Kind
     status: Status
+    revision: int = Field(default=1, ge=1, description="Redrafts make the next revision.")
     title: str
     slug: str
     base: BaseVersion | None
@@ -107,13 +108,33 @@ class Draft(_Strict):
     findings: Findings
     score: dict[str, Any] | None
     provenance: Provenance
+    approvals: list[Approval] = Field(default_factory=list)
     history: list[HistoryEntry]
 
 
-def content_hash(data: Any) -> str:
-    """A stable hash of a mapping's content (canonical JSON), for history entries."""
-    text = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+def findings_of(assessment: dict[str, Any], canonical: CanonicalSet) -> Findings:
+    """What the validator makes of a draft's assessment now."""
+    report = validate_document(assessment, canonical)
+    return Findings(
+        errors=[FindingRecord(**f.to_dict()) for f in report.errors],
+        warnings=[FindingRecord(**f.to_dict()) for f in report.warnings],
+    )
+
+
+def shown_score(assessment: dict[str, Any]) -> dict[str, Any] | None:
+    """The scorer's figures for a draft's assessment, or None while it cannot be scored."""
+    try:
+        return score(Assessment.model_validate(assessment)).to_dict()
+    except (ValidationError, InputError):
+        return None
+
+
+def assessment_hash(assessment: dict[str, Any]) -> str:
+    """The content hash of a draft's assessment, equal to the canonical file's once approved."""
+    try:
+        return content_hash(Assessment.model_validate(assessment).content())
+    except ValidationError:
+        return content_hash(assessment)
 
 
 def draft_path(workspace: Workspace, draft_id: str) -> Path:

@@ -121,7 +121,7 @@ def draft_cmd(
         print_json(summary)
     else:
         click.echo(_format(summary))
-    if outcome.report.errors:
+    if outcome.draft.findings.errors:
         raise click.exceptions.Exit(EXIT_FINDINGS)
 
 

@@ -35,21 +35,21 @@ from jobzone.drafting.usage import PriceTable, Usage
 from jobzone.drafts import (
     BaseVersion,
     Draft,
-    FindingRecord,
-    Findings,
-    HistoryEntry,
     Kind,
     Provenance,
     Repair,
     Status,
-    content_hash,
+    assessment_hash,
+    findings_of,
+    shown_score,
 )
 from jobzone.errors import InputError, NotAJobTitleError
 from jobzone.figures import self_figures
+from jobzone.history import HistoryEntry
 from jobzone.rubric import load_rubric
 from jobzone.scoring import score
 from jobzone.similarity import Profile
-from jobzone.validation import Report, validate_document
+from jobzone.validation import validate_document
 
 MAX_TITLE_CHARS = 120
 CALIBRATION_ROLES = 3
@@ -122,7 +122,6 @@ class StageState:
 @dataclass
 class Outcome:
     draft: Draft
-    report: Report
 
 
 @dataclass
@@ -220,7 +219,7 @@ class DraftRun:
 
         self._repair_rounds(states, self._core_findings)
         assessment = self._assemble(states)
-        if score_or_none(assessment) is not None:
+        if shown_score(assessment) is not None:
             states[COMMENTARY.name] = self._first(
                 COMMENTARY,
                 self._commentary_data(request.title, assessment),
@@ -318,10 +317,9 @@ class DraftRun:
     def _finish(self, states: dict[str, StageState]) -> Outcome:
         request = self.journal.request
         assessment = self._assemble(states)
-        report = validate_document(assessment, self.workspace_canonical)
+        findings = findings_of(assessment, self.workspace_canonical)
         calls = self.journal.calls()
         usage = sum((c.usage for c in calls), Usage())
-        scored = score_or_none(assessment)
         now = dt.datetime.now(dt.UTC)
         draft = Draft(
             id=request.id,
@@ -334,11 +332,8 @@ class DraftRun:
             else None,
             created_at=request.created_at,
             assessment=assessment,
-            findings=Findings(
-                errors=[FindingRecord(**f.to_dict()) for f in report.errors],
-                warnings=[FindingRecord(**f.to_dict()) for f in report.warnings],
-            ),
-            score=scored,
+            findings=findings,
+            score=shown_score(assessment),
             provenance=Provenance(
                 model=request.model,
                 endpoint_host=self.settings.endpoint_host,
@@ -357,19 +352,11 @@ class DraftRun:
                     by=request.by,
                     action="drafted",
                     note=f"drafted by {request.model} from the title {request.title!r}",
-                    content_sha256=content_hash(assessment),
+                    content_sha256=assessment_hash(assessment),
                 )
             ],
         )
-        return Outcome(draft=draft, report=report)
-
-
-def score_or_none(assessment: dict[str, Any]) -> dict[str, Any] | None:
-    """The shown figures of an assessment mapping, or None if it cannot be scored yet."""
-    try:
-        return score(Assessment.model_validate(assessment)).to_dict()
-    except (ValidationError, InputError):
-        return None
+        return Outcome(draft=draft)
 
 
 def file_sha256(role: CanonicalRole) -> str:

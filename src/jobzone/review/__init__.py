@@ -1,0 +1,1 @@
+"""The review queue: decisions on drafts, and their promotion into the canonical set."""

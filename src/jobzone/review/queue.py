@@ -1,0 +1,121 @@
+"""Listing the queue fast: one summary row per draft, cached in ``drafts/.index.json``.
+
+A row is reused while its draft file's size and modification time are unchanged, so listing
+10,000 drafts costs a directory scan and a stat per file, not 10,000 YAML parses. The index is a
+cache: it is rebuilt from the files whenever it is missing, stale or unreadable.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from jobzone.documents import atomic_write
+from jobzone.drafts import Draft, Status, load_draft
+from jobzone.errors import InputError
+from jobzone.workspace import NAME_RE, Workspace
+
+INDEX_NAME = ".index.json"
+INDEX_VERSION = 1
+
+
+class Row(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    title: str
+    kind: str
+    status: str
+    aijri: float | None
+    zone: str | None
+    errors: int
+    warnings: int
+    created_at: dt.datetime
+    revision: int
+    approvals: int
+
+    @classmethod
+    def of(cls, draft: Draft) -> Row:
+        score = draft.score or {}
+        return cls(
+            id=draft.id,
+            title=draft.title,
+            kind=draft.kind.value,
+            status=draft.status.value,
+            aijri=score.get("aijri"),
+            zone=score.get("zone"),
+            errors=len(draft.findings.errors),
+            warnings=len(draft.findings.warnings),
+            created_at=draft.created_at,
+            revision=draft.revision,
+            approvals=len(draft.approvals),
+        )
+
+
+def _load_index(workspace: Workspace) -> dict[str, Any]:
+    path = workspace.drafts_dir / INDEX_NAME
+    with contextlib.suppress(OSError, ValueError):
+        data = json.loads(path.read_text("utf-8"))
+        if isinstance(data, dict) and data.get("version") == INDEX_VERSION:
+            entries = data.get("entries")
+            if isinstance(entries, dict):
+                return entries
+    return {}
+
+
+def rows(workspace: Workspace) -> list[Row]:
+    """A row per draft file; unreadable drafts raise, naming the file."""
+    old = _load_index(workspace)
+    fresh: dict[str, Any] = {}
+    result: list[Row] = []
+    changed = False
+    if not workspace.drafts_dir.is_dir():
+        return []
+    with os.scandir(workspace.drafts_dir) as entries:
+        for entry in entries:
+            name = entry.name
+            if not name.endswith(".yaml") or not NAME_RE.match(name[:-5]):
+                continue
+            stat = entry.stat()
+            key = [stat.st_size, stat.st_mtime_ns]
+            cached = old.get(name)
+            row: Row | None = None
+            if cached is not None and cached.get("key") == key:
+                with contextlib.suppress(ValidationError):
+                    row = Row.model_validate(cached["row"])
+            if row is None:
+                row = Row.of(load_draft(workspace, name[:-5]))
+                changed = True
+            fresh[name] = {"key": key, "row": row.model_dump(mode="json")}
+            result.append(row)
+    if changed or fresh.keys() != old.keys():
+        payload = json.dumps({"version": INDEX_VERSION, "entries": fresh}, separators=(",", ":"))
+        with contextlib.suppress(OSError):
+            atomic_write(workspace.drafts_dir / INDEX_NAME, payload)
+    return result
+
+
+_STATUS_ORDER = {
+    Status.pending.value: 0,
+    Status.changes_requested.value: 1,
+    Status.approved.value: 2,
+    Status.rejected.value: 3,
+}
+
+
+def listing(workspace: Workspace, status: str | None = None) -> list[Row]:
+    """The queue, pending first, then oldest first within a status."""
+    if status is not None and status not in _STATUS_ORDER:
+        raise InputError(
+            f"unknown status {status!r}; use one of {', '.join(_STATUS_ORDER)}",
+            field="--status",
+            rule="queue.status",
+        )
+    found = [r for r in rows(workspace) if status is None or r.status == status]
+    found.sort(key=lambda r: (_STATUS_ORDER[r.status], r.created_at, r.id))
+    return found
