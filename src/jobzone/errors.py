@@ -7,6 +7,11 @@ code the CLI should use, so the CLI can turn any of them into a message at its e
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from jobzone.validation.findings import Report
+
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_INPUT = 2
@@ -109,3 +114,16 @@ class RefusalError(ModelCallError):
 
 class TruncatedError(ModelCallError):
     """The answer was cut off by the token limit even with more room."""
+
+
+class FindingsError(JobzoneError):
+    """An action refused because of validator findings (errors, or unacknowledged warnings)."""
+
+    exit_code = EXIT_FINDINGS
+
+    def __init__(self, message: str, *, report: Report) -> None:
+        super().__init__(message)
+        self.report = report
+
+    def to_dict(self) -> dict[str, object]:
+        return {**super().to_dict(), **self.report.to_dict()}
