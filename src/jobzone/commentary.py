@@ -54,6 +54,17 @@ class LookNext(_Strict):
     reason: str
 
 
+class Basis(_Strict):
+    """The figures a commentary was written against, as fingerprints.
+
+    ``score`` fingerprints the role's own shown figures; ``roles`` those of each canonical role
+    the text names. When either changes, the commentary is stale and should be regenerated.
+    """
+
+    score: str
+    roles: dict[str, str] = Field(default_factory=dict)
+
+
 class Commentary(_Strict):
     """The commentary sections of the methodology."""
 
@@ -66,6 +77,9 @@ class Commentary(_Strict):
         default_factory=list, description="Roles of the canonical set only."
     )
     timeline: str = Field(description="When the change is expected.")
+    written_against: Basis | None = Field(
+        default=None, description="Set by jobzone when the commentary is (re)generated."
+    )
 
 
 @dataclass(frozen=True)

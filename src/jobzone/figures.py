@@ -10,8 +10,16 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from jobzone.canonical import CanonicalSet
-from jobzone.commentary import REFERENCE_RE, Reference, parse_reference
+from jobzone.canonical import CanonicalRole, CanonicalSet
+from jobzone.commentary import (
+    REFERENCE_RE,
+    Basis,
+    Commentary,
+    Reference,
+    parse_reference,
+    referenced_roles,
+)
+from jobzone.history import content_hash
 from jobzone.scoring import Score
 
 
@@ -105,3 +113,34 @@ class FigureTable:
             return match.group(0) if isinstance(value, UnresolvedReference) else value
 
         return REFERENCE_RE.sub(substitute, text)
+
+
+def role_fingerprint(role: CanonicalRole) -> str:
+    """What another role's mention in prose depends on: its title and shown score."""
+    s = role.score
+    return content_hash([role.title, str(s.shown_aijri), s.zone, s.sub_label])[:16]
+
+
+def basis_of(commentary: Commentary, score: Score, canonical: CanonicalSet) -> Basis:
+    """The fingerprints of the figures ``commentary`` is written against, as of now."""
+    roles = {}
+    for slug in sorted(referenced_roles(commentary)):
+        role = canonical.get(slug)
+        if role is not None:
+            roles[slug] = role_fingerprint(role)
+    return Basis(score=content_hash(self_figures(score))[:16], roles=roles)
+
+
+def stale_reasons(commentary: Commentary, score: Score, canonical: CanonicalSet) -> list[str]:
+    """Why the commentary no longer matches the figures it was written against (empty: fresh)."""
+    recorded = commentary.written_against
+    if recorded is None:
+        return ["it records no figures it was written against"]
+    now = basis_of(commentary, score, canonical)
+    reasons = []
+    if recorded.score != now.score:
+        reasons.append("the role's scores changed since it was written")
+    for slug in sorted(set(recorded.roles) | set(now.roles)):
+        if recorded.roles.get(slug) != now.roles.get(slug):
+            reasons.append(f"{slug} changed or left the canonical set since it was written")
+    return reasons
