@@ -9,6 +9,7 @@ well, and replaces the target atomically so an interruption never leaves half a 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import tempfile
 from collections.abc import Iterator
@@ -203,6 +204,11 @@ def _fsync_dir(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def file_sha256(path: Path) -> str:
+    """The hash of a file's bytes: how a revision names the canonical version it was based on."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def iter_yaml_files(folder: Path) -> Iterator[Path]:

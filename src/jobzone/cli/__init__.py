@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from jobzone import __version__
-from jobzone.cli import assess, canon, drafting, review
+from jobzone.cli import assess, canon, commentary, drafting, review
 from jobzone.cli.app import JobzoneGroup, workspace_option
 
 
@@ -19,7 +19,13 @@ def cli() -> None:
     """
 
 
-for command in (*drafting.COMMANDS, *review.COMMANDS, *assess.COMMANDS, *canon.COMMANDS):
+for command in (
+    *drafting.COMMANDS,
+    *review.COMMANDS,
+    *commentary.COMMANDS,
+    *assess.COMMANDS,
+    *canon.COMMANDS,
+):
     cli.add_command(command)
 
 

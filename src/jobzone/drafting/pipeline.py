@@ -10,7 +10,6 @@ what it had not yet been answered.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import unicodedata
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -23,8 +22,14 @@ from pydantic import ValidationError
 from jobzone.assessment import Assessment
 from jobzone.canonical import CanonicalRole, CanonicalSet
 from jobzone.commentary import SELF_FIGURES
-from jobzone.documents import schema_problems
-from jobzone.drafting.assemble import answer_path, assemble, raw_answer, slugify
+from jobzone.documents import file_sha256, schema_problems
+from jobzone.drafting.assemble import (
+    EMPTY_COMMENTARY,
+    answer_path,
+    assemble,
+    raw_answer,
+    slugify,
+)
 from jobzone.drafting.budget import Budget
 from jobzone.drafting.client import CallRecord, ModelClient, Reply
 from jobzone.drafting.journal import Journal
@@ -44,7 +49,7 @@ from jobzone.drafts import (
     shown_score,
 )
 from jobzone.errors import InputError, NotAJobTitleError
-from jobzone.figures import self_figures
+from jobzone.figures import basis_of, self_figures
 from jobzone.history import HistoryEntry
 from jobzone.rubric import load_rubric
 from jobzone.scoring import score
@@ -133,6 +138,8 @@ class DraftRun:
     budget: Budget
     progress: Callable[[str], None] = lambda _message: None
     sleep: Callable[[float], None] | None = None
+    #: Set to regenerate a canonical role's commentary only: the rest of it, which stays as is.
+    fixed: dict[str, Any] | None = None
     repairs: list[Repair] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -191,14 +198,19 @@ class DraftRun:
 
     # -- the run ----------------------------------------------------------------------------------
 
+    def _context(self) -> dict[str, Any]:
+        request = self.journal.request
+        return {"similar": self.similar, "notes": bool(request.notes), "today": request.assessed_on}
+
     def execute(self) -> Outcome:
+        """Draft a whole role, or, with ``fixed`` set, only the commentary of one."""
+        if self.fixed is not None:
+            states: dict[str, StageState] = {}
+            self._write_commentary(states)
+            return self._finish(states)
         request = self.journal.request
         data: dict[str, Any] = {"title": request.title, "notes": request.notes or ""}
-        context = {
-            "similar": self.similar,
-            "notes": bool(request.notes),
-            "today": request.assessed_on,
-        }
+        context = self._context()
 
         role = self._first(ROLE, data, **context)
         role_answer = raw_answer(role.content)
@@ -218,16 +230,21 @@ class DraftRun:
             }
 
         self._repair_rounds(states, self._core_findings)
-        assessment = self._assemble(states)
-        if shown_score(assessment) is not None:
-            states[COMMENTARY.name] = self._first(
-                COMMENTARY,
-                self._commentary_data(request.title, assessment),
-                **context,
-                canonical=self._commentary_roles(assessment),
-            )
-            self._repair_rounds(states, self._commentary_findings)
+        if shown_score(self._assemble(states)) is not None:
+            self._write_commentary(states)
         return self._finish(states)
+
+    def _write_commentary(self, states: dict[str, StageState]) -> None:
+        """The commentary stage, against the scored assessment: the same for new drafts and for
+        regenerating a canonical role's commentary."""
+        assessment = self._assemble(states)
+        states[COMMENTARY.name] = self._first(
+            COMMENTARY,
+            self._commentary_data(self.journal.request.title, assessment),
+            **self._context(),
+            canonical=self._commentary_roles(assessment),
+        )
+        self._repair_rounds(states, self._commentary_findings)
 
     def _repair_rounds(
         self,
@@ -245,6 +262,9 @@ class DraftRun:
 
     def _assemble(self, states: dict[str, StageState]) -> dict[str, Any]:
         commentary = states.get(COMMENTARY.name)
+        if self.fixed is not None:
+            written = raw_answer(commentary.content) if commentary else EMPTY_COMMENTARY
+            return {**self.fixed, "commentary": written}
         role = raw_answer(states[ROLE.name].content)
         slug = (
             self.base.slug
@@ -314,20 +334,37 @@ class DraftRun:
         canonical = self.workspace_canonical.without(parsed.slug)
         return [calibration(r) for r, _ in canonical.most_similar(profile, COMMENTARY_ROLES)]
 
+    def _kind(self) -> Kind:
+        if self.fixed is not None:
+            return Kind.commentary
+        return Kind.revision if self.base else Kind.new
+
+    def _with_basis(self, assessment: dict[str, Any]) -> dict[str, Any]:
+        """Record in the commentary the figures it was written against, when it parses."""
+        try:
+            parsed = Assessment.model_validate(assessment)
+            scored = score(parsed)
+        except (ValidationError, InputError):
+            return assessment
+        canonical = self.workspace_canonical.without(parsed.slug)
+        basis = basis_of(parsed.commentary, scored, canonical)
+        commentary = {**assessment["commentary"], "written_against": basis.model_dump()}
+        return {**assessment, "commentary": commentary}
+
     def _finish(self, states: dict[str, StageState]) -> Outcome:
         request = self.journal.request
-        assessment = self._assemble(states)
+        assessment = self._with_basis(self._assemble(states))
         findings = findings_of(assessment, self.workspace_canonical)
         calls = self.journal.calls()
         usage = sum((c.usage for c in calls), Usage())
         now = dt.datetime.now(dt.UTC)
         draft = Draft(
             id=request.id,
-            kind=Kind.revision if self.base else Kind.new,
+            kind=self._kind(),
             status=Status.pending,
             title=str(assessment.get("title") or request.title),
             slug=str(assessment["slug"]),
-            base=BaseVersion(slug=self.base.slug, sha256=file_sha256(self.base))
+            base=BaseVersion(slug=self.base.slug, sha256=file_sha256(self.base.path))
             if self.base
             else None,
             created_at=request.created_at,
@@ -351,13 +388,9 @@ class DraftRun:
                     at=now,
                     by=request.by,
                     action="drafted",
-                    note=f"drafted by {request.model} from the title {request.title!r}",
+                    note=f"{self._kind().value} drafted by {request.model} for {request.title!r}",
                     content_sha256=assessment_hash(assessment),
                 )
             ],
         )
         return Outcome(draft=draft)
-
-
-def file_sha256(role: CanonicalRole) -> str:
-    return hashlib.sha256(role.path.read_bytes()).hexdigest()

@@ -22,12 +22,12 @@ from pydantic import BaseModel, ConfigDict
 from jobzone.assessment import Assessment
 from jobzone.canonical import load_canonical
 from jobzone.config import load_config
-from jobzone.documents import atomic_write, dump_model
+from jobzone.documents import atomic_write, dump_model, file_sha256
 from jobzone.drafts import Approval, Draft, Kind, Status, assessment_hash, load_draft, save_draft
 from jobzone.errors import ConflictError, FindingsError
 from jobzone.faults import checkpoint
 from jobzone.history import HistoryEntry, content_hash, now
-from jobzone.review.versions import current_role, file_sha256, keep_version, version_path
+from jobzone.review.versions import current_role, keep_version, version_path
 from jobzone.validation import Report, validate_document
 from jobzone.workspace import Workspace
 
@@ -155,6 +155,10 @@ def _promote(
     current = current_role(workspace, draft.slug)
     version = current.version + 1 if current else 1
     new = Assessment.model_validate(draft.assessment)
+    if draft.kind is Kind.commentary:
+        # Only the commentary changes: every other field is the current version's, untouched.
+        assert current is not None  # _check_base refused a commentary draft without a base
+        new = current.model_copy(update={"commentary": new.commentary})
     entry = HistoryEntry(
         at=draft.approvals[-1].at,
         by=reviewer,

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import difflib
+import itertools
+import textwrap
 from typing import Any
 
 import yaml
 
 from jobzone.assessment import Assessment
+from jobzone.commentary import Commentary
 from jobzone.documents import dump_yaml
-from jobzone.drafts import Draft, FindingRecord
+from jobzone.drafts import Draft, FindingRecord, Kind
 from jobzone.review.versions import current_role
 from jobzone.workspace import Workspace
 
@@ -66,12 +69,52 @@ def changes(workspace: Workspace, draft: Draft) -> str | None:
     current = current_role(workspace, draft.base.slug)
     if current is None:
         return f"{draft.base.slug} is no longer in the canonical set\n"
+    if draft.kind is Kind.commentary:
+        return side_by_side(
+            current.commentary.model_dump(mode="json"),
+            draft.assessment.get("commentary") or {},
+            f"current (v{current.version})",
+            f"draft {draft.id}",
+        )
     old = dump_yaml(current.content()).splitlines(keepends=True)
     new = dump_yaml(_content(draft)).splitlines(keepends=True)
     diff = difflib.unified_diff(
         old, new, f"roles/{draft.base.slug}.yaml (v{current.version})", f"draft {draft.id}"
     )
     return "".join(diff) or "no changes against the canonical version\n"
+
+
+COLUMN = 58
+
+
+def _section_text(value: Any) -> str:
+    if isinstance(value, list):
+        items = [
+            f"{v.get('slug')}: {v.get('reason')}" if isinstance(v, dict) else str(v) for v in value
+        ]
+        return "\n".join(f"- {item}" for item in items) or "(none)"
+    return str(value or "")
+
+
+def _wrapped(text: str) -> list[str]:
+    lines: list[str] = []
+    for paragraph in text.splitlines() or [""]:
+        lines.extend(textwrap.wrap(paragraph, COLUMN) or [""])
+    return lines
+
+
+def side_by_side(old: dict[str, Any], new: dict[str, Any], left: str, right: str) -> str:
+    """Each commentary section, old text beside new, for reading a commentary revision."""
+    out = [f"{left:<{COLUMN}} | {right}"]
+    for section in Commentary.model_fields:
+        if section == "written_against":
+            continue
+        before, after = _section_text(old.get(section)), _section_text(new.get(section))
+        mark = "" if before == after else "  (changed)"
+        out.append(f"== {section}{mark}")
+        pairs = itertools.zip_longest(_wrapped(before), _wrapped(after), fillvalue="")
+        out.extend(f"{a:<{COLUMN}} | {b}" for a, b in pairs)
+    return "\n".join(out) + "\n"
 
 
 def _content(draft: Draft) -> dict[str, Any]:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from jobzone.assessment import Assessment
@@ -16,10 +15,6 @@ VERSION_SCHEMA_DIR = "../../../schemas"
 
 def version_path(workspace: Workspace, slug: str, version: int) -> Path:
     return workspace.roles_dir / VERSIONS_DIR / slug / f"v{version}.yaml"
-
-
-def file_sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def current_role(workspace: Workspace, slug: str) -> Assessment | None:

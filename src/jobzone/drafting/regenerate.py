@@ -1,0 +1,98 @@
+"""Regenerating a canonical role's commentary: the commentary stage alone, queued for review.
+
+It runs the same stage, prompt, figure references, validation and repairs as ``jobzone draft``
+(:class:`DraftRun` with ``fixed`` set), so there is one implementation. A regeneration is keyed by
+the role and the canonical version it reads, so running ``--stale`` again after an interruption
+resumes or skips what was already done instead of paying for it twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from jobzone.canonical import CanonicalRole, CanonicalSet
+from jobzone.documents import file_sha256
+from jobzone.drafting.budget import Budget
+from jobzone.drafting.journal import Journal, RunRequest
+from jobzone.drafting.pipeline import DraftRun
+from jobzone.drafting.settings import ModelSettings
+from jobzone.drafting.usage import PriceTable
+from jobzone.drafts import Draft, draft_path, load_draft, save_draft
+from jobzone.figures import stale_reasons
+from jobzone.locking import workspace_lock
+from jobzone.workspace import Workspace
+
+
+def stale_roles(canonical: CanonicalSet) -> list[tuple[CanonicalRole, list[str]]]:
+    """Canonical roles whose commentary no longer matches its figures, with why."""
+    found = []
+    for role in sorted(canonical, key=lambda r: r.slug):
+        reasons = stale_reasons(
+            role.assessment.commentary, role.score, canonical.without(role.slug)
+        )
+        if reasons:
+            found.append((role, reasons))
+    return found
+
+
+def regeneration_id(role: CanonicalRole) -> str:
+    """One id per role and canonical version: the same request twice is the same draft."""
+    return f"commentary-{role.slug}"[:71] + f"-{file_sha256(role.path)[:8]}"
+
+
+@dataclass(frozen=True)
+class Regeneration:
+    draft: Draft
+    queued: bool  # False: the draft was already in the queue and nothing was asked
+
+
+def regenerate(
+    workspace: Workspace,
+    canonical: CanonicalSet,
+    role: CanonicalRole,
+    *,
+    notes: str | None,
+    settings: ModelSettings,
+    prices: PriceTable,
+    by: str,
+    progress: Callable[[str], None],
+) -> Regeneration:
+    """Queue a commentary draft for ``role``, resuming an interrupted run of the same request."""
+    run_id = regeneration_id(role)
+    if draft_path(workspace, run_id).exists():
+        return Regeneration(load_draft(workspace, run_id), queued=False)
+    if (Journal.folder(workspace, run_id) / "request.json").is_file():
+        journal = Journal.open(workspace, run_id)
+    else:
+        now = dt.datetime.now(dt.UTC)
+        journal = Journal.create(
+            workspace,
+            RunRequest(
+                id=run_id,
+                title=role.title,
+                notes=notes,
+                model=settings.model,
+                temperature=settings.temperature,
+                max_repairs=2,
+                assessed_on=role.assessment.assessed_on,
+                created_at=now,
+                by=by,
+            ),
+        )
+    fixed = role.assessment.model_dump(mode="python", exclude={"version", "history", "commentary"})
+    run = DraftRun(
+        workspace_canonical=canonical,
+        journal=journal,
+        settings=settings,
+        prices=prices,
+        budget=Budget(None),
+        progress=progress,
+        fixed=fixed,
+    )
+    draft = run.execute().draft
+    with workspace_lock(workspace):
+        save_draft(workspace, draft)
+        journal.finish("drafted", draft.id)
+    return Regeneration(draft, queued=True)
