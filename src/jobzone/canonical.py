@@ -65,7 +65,8 @@ class CanonicalSet:
         return (r for s, r in self.shared.by_slug.items() if s not in self.excluded)
 
     def __len__(self) -> int:
-        return sum(1 for _ in self)
+        by_slug = self.shared.by_slug
+        return len(by_slug) - sum(1 for slug in self.excluded if slug in by_slug)
 
     def __contains__(self, slug: object) -> bool:
         return isinstance(slug, str) and self.get(slug) is not None

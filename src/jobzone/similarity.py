@@ -16,6 +16,7 @@ _WORD_RE = re.compile(r"[a-z0-9]+")
 _STOP = frozenset({"and", "or", "of", "the", "a", "an", "for", "to", "in", "with", "on", "ai"})
 TITLE_WEIGHT = 0.6
 TASK_WEIGHT = 1 - TITLE_WEIGHT
+MAX_POSTING = 200
 
 
 def words(texts: Iterable[str]) -> frozenset[str]:
@@ -52,20 +53,35 @@ class Profile:
 @dataclass
 class SimilarityIndex:
     profiles: dict[str, Profile] = field(default_factory=dict)
-    by_word: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    by_word: defaultdict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
 
     def add(self, slug: str, profile: Profile) -> None:
         self.profiles[slug] = profile
         for word in profile.title_words:
             self.by_word[word].add(slug)
 
+    def candidates(self, query: Profile) -> set[str]:
+        """Roles sharing an informative title word with the query.
+
+        A word carried by more than MAX_POSTING roles ("engineer") says little on its own; it is
+        used only when the query has no rarer word, and then only for its MAX_POSTING first roles
+        by slug, so one look-up costs at most a bounded number of comparisons.
+        """
+        postings = sorted(
+            (self.by_word[w] for w in query.title_words if w in self.by_word), key=len
+        )
+        rare = [p for p in postings if len(p) <= MAX_POSTING]
+        if rare:
+            return set().union(*rare)
+        if postings:
+            return set(sorted(postings[0])[:MAX_POSTING])
+        return set()
+
     def ranked(
         self, query: Profile, *, exclude: frozenset[str] = frozenset(), limit: int = 3
     ) -> list[tuple[str, float]]:
         """Up to ``limit`` (slug, similarity) pairs, most similar first, ties by slug."""
-        candidates: set[str] = set()
-        for word in query.title_words:
-            candidates.update(self.by_word.get(word, ()))
+        candidates = self.candidates(query)
         scored = [
             (slug, query.similarity(self.profiles[slug]))
             for slug in candidates

@@ -25,7 +25,7 @@ def validate(
     expected_slug: str | None = None,
 ) -> Report:
     """Every finding for a parsed assessment, against the canonical set (itself excluded)."""
-    others = (canonical or CanonicalSet()).without(assessment.slug)
+    others = (canonical if canonical is not None else CanonicalSet()).without(assessment.slug)
     try:
         scored = score(assessment)
     except InputError:

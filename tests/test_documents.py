@@ -1,0 +1,439 @@
+"""Reading and writing YAML documents: bad input refused with one clear error, faithful writing.
+
+Each way a file can be unusable must raise one InputError that names the file, the field (when
+there is one) and a stable rule code. Writing must round-trip exactly, keep the model's key order
+and long text as block scalars, and replace a file atomically.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+from pydantic import BaseModel
+
+from jobzone.assessment import Assessment
+from jobzone.documents import (
+    atomic_write,
+    dump_model,
+    load_model,
+    parse_model,
+    parse_yaml,
+    read_yaml,
+)
+from jobzone.errors import InputError, NotFoundError
+
+from .conftest import EXAMPLE_PATH, REPO, write_yaml
+
+_SEED: dict[str, Any] = yaml.safe_load(EXAMPLE_PATH.read_text(encoding="utf-8"))
+SEED_MODEL = Assessment.model_validate(copy.deepcopy(_SEED))
+HEADER = "# yaml-language-server: $schema="
+MIB = 1024 * 1024
+
+
+def seed_data() -> dict[str, Any]:
+    return copy.deepcopy(_SEED)
+
+
+def load_error(path: Path) -> InputError:
+    with pytest.raises(InputError) as info:
+        load_model(Assessment, path)
+    return info.value
+
+
+# --- Files that cannot be documents --------------------------------------------------------------
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    path = tmp_path / "absent.yaml"
+    err = load_error(path)
+    assert isinstance(err, NotFoundError)
+    assert (err.file, err.rule) == (str(path), "file.exists")
+    assert str(path) in err.message
+    assert not path.exists()
+
+
+@pytest.mark.parametrize("text", ["", "\n", "   \n\t\n"])
+def test_empty_file(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "empty.yaml"
+    path.write_text(text, encoding="utf-8")
+    err = load_error(path)
+    assert (err.file, err.rule) == (str(path), "file.empty")
+    assert str(path) in err.message
+
+
+def test_oversized_file_is_refused_before_parsing(tmp_path: Path) -> None:
+    # A valid assessment padded with a 10 MB comment: only its size is wrong.
+    path = tmp_path / "huge.yaml"
+    text = EXAMPLE_PATH.read_text(encoding="utf-8") + "# " + "x" * (10 * MIB) + "\n"
+    path.write_text(text, encoding="utf-8")
+    err = load_error(path)
+    assert (err.file, err.rule) == (str(path), "file.size")
+    assert str(path) in err.message
+    assert "10.0 MiB" in err.message
+
+
+def test_file_just_under_the_limit_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "big.yaml"
+    text = EXAMPLE_PATH.read_text(encoding="utf-8")
+    pad = MIB - len(text.encode("utf-8")) - 3
+    path.write_text(text + "#" + "x" * pad + "\n", encoding="utf-8")
+    assert path.stat().st_size <= MIB
+    assert load_model(Assessment, path) == SEED_MODEL
+
+
+def test_malformed_yaml_names_line_and_column(tmp_path: Path) -> None:
+    lines = EXAMPLE_PATH.read_text(encoding="utf-8").splitlines(keepends=True)
+    title_line = next(i for i, line in enumerate(lines) if line.startswith("title:"))
+    bad = "title: MLOps: Engineer\n"  # a second ': ' inside a plain scalar
+    lines[title_line] = bad
+    path = tmp_path / "broken.yaml"
+    path.write_text("".join(lines), encoding="utf-8")
+    err = load_error(path)
+    assert (err.file, err.rule) == (str(path), "yaml.syntax")
+    column = bad.index(": ", len("title: ")) + 1
+    assert f"line {title_line + 1}, column {column}" in err.message
+
+
+def test_unclosed_flow_sequence_is_malformed(tmp_path: Path) -> None:
+    path = tmp_path / "unclosed.yaml"
+    path.write_text("rubric: aijri-v1\nslug: [never closed\ntitle: x\n", encoding="utf-8")
+    err = load_error(path)
+    assert err.rule == "yaml.syntax"
+    assert "line " in err.message and "column " in err.message
+
+
+@pytest.mark.parametrize(("text", "found"), [("- a\n- b\n", "list"), ("just text\n", "str")])
+def test_document_must_be_a_mapping(tmp_path: Path, text: str, found: str) -> None:
+    path = tmp_path / "notamap.yaml"
+    path.write_text(text, encoding="utf-8")
+    err = load_error(path)
+    assert err.rule == "yaml.mapping"
+    assert found in err.message
+
+
+def test_not_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes("title: Caf\xe9 manager\n".encode("latin-1"))
+    err = load_error(path)
+    assert (err.file, err.rule) == (str(path), "file.encoding")
+
+
+def test_a_folder_is_not_a_document(tmp_path: Path) -> None:
+    folder = tmp_path / "looks-like.yaml"
+    folder.mkdir()
+    assert load_error(folder).rule == "file.regular"
+
+
+# --- Documents that break the model ---------------------------------------------------------------
+
+
+def schema_error(data: dict[str, Any]) -> InputError:
+    with pytest.raises(InputError) as info:
+        parse_model(Assessment, data, "roles/some-file.yaml")
+    err = info.value
+    assert err.file == "roles/some-file.yaml"
+    assert err.message.startswith(f"roles/some-file.yaml: {err.field}: ")
+    assert err.message.endswith(f"[{err.rule}]")
+    return err
+
+
+def test_unknown_key_names_its_path() -> None:
+    data = seed_data()
+    data["tasks"][3]["scroe"] = 2
+    err = schema_error(data)
+    assert (err.field, err.rule) == ("tasks[3].scroe", "field.unknown")
+
+
+def test_unknown_top_level_key() -> None:
+    data = seed_data()
+    data["summary"] = "not a field"
+    err = schema_error(data)
+    assert (err.field, err.rule) == ("summary", "field.unknown")
+
+
+@pytest.mark.parametrize("bad", ["two", 2.5, "3", True, None, [3]])
+def test_wrong_type_for_a_score(bad: Any) -> None:
+    data = seed_data()
+    data["tasks"][3]["score"] = bad
+    err = schema_error(data)
+    assert (err.field, err.rule) == ("tasks[3].score", "field.type")
+    assert repr(bad) in err.message
+
+
+@pytest.mark.parametrize(
+    ("part", "key", "value", "field"),
+    [
+        ("tasks", 3, 7, "tasks[3].score"),
+        ("tasks", 0, 0, "tasks[0].score"),
+        ("growth", None, 3, "growth.score"),
+        ("evidence", "wage_trends", -3, "evidence.wage_trends.score"),
+        ("barriers", "cultural_ethical", 3, "barriers.cultural_ethical.score"),
+        ("protective", "embodied_physicality", 4, "protective.embodied_physicality.score"),
+    ],
+)
+def test_out_of_range_score(part: str, key: Any, value: int, field: str) -> None:
+    data = seed_data()
+    target = data[part] if key is None else data[part][key]
+    target["score"] = value
+    err = schema_error(data)
+    assert (err.field, err.rule) == (field, "field.range")
+    assert f"(got {value})" in err.message
+
+
+@pytest.mark.parametrize("slug", ["../etc/passwd", "a/b", "..", "mlops..engineer", "Upper", ""])
+def test_slug_pattern(slug: str) -> None:
+    data = seed_data()
+    data["slug"] = slug
+    err = schema_error(data)
+    assert err.field == "slug"
+    assert err.rule in ("field.pattern", "field.length")
+    if "/" in slug or ".." in slug:
+        assert err.rule == "field.pattern"
+
+
+def test_several_problems_are_one_message_that_counts_the_rest() -> None:
+    data = seed_data()
+    data["tasks"][3]["score"] = 7
+    data["growth"]["score"] = "up"
+    err = schema_error(data)
+    assert "(and 1 more problems)" in err.message
+    assert err.message.count("[") == 1
+
+
+def test_task_count_rule() -> None:
+    data = seed_data()
+    data["tasks"] = data["tasks"][:3]
+    err = schema_error(data)
+    assert (err.field, err.rule) == ("tasks", "tasks.count")
+
+
+# --- Writing -------------------------------------------------------------------------------------
+
+
+def test_seed_round_trips_through_dump_model() -> None:
+    text = dump_model(SEED_MODEL, "assessment")
+    assert parse_model(Assessment, parse_yaml(text, "x.yaml"), "x.yaml") == SEED_MODEL
+
+
+def test_seed_round_trips_through_a_file(tmp_path: Path) -> None:
+    path = tmp_path / "roles" / "mlops-engineer.yaml"
+    atomic_write(path, dump_model(SEED_MODEL, "assessment"))
+    assert load_model(Assessment, path) == SEED_MODEL
+    # Writing what was read gives the same bytes: a no-op edit makes no diff.
+    again = dump_model(load_model(Assessment, path), "assessment")
+    assert again == path.read_text(encoding="utf-8")
+
+
+def test_dump_begins_with_the_schema_line() -> None:
+    text = dump_model(SEED_MODEL, "assessment")
+    first, rest = text.split("\n", 1)
+    assert first.startswith(HEADER)
+    assert first == f"{HEADER}../schemas/assessment.schema.json"
+    # The path is relative to roles/ and drafts/, and names the committed schema.
+    target = first.removeprefix(HEADER)
+    assert (REPO / "roles" / target).resolve() == REPO / "schemas" / "assessment.schema.json"
+    assert (REPO / "schemas" / "assessment.schema.json").is_file()
+    assert not rest.startswith("#")
+
+
+def _assert_model_order(model: BaseModel, loaded: Any, where: str) -> None:
+    assert isinstance(loaded, dict), where
+    assert list(loaded) == list(type(model).model_fields), where
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        if isinstance(value, BaseModel):
+            _assert_model_order(value, loaded[name], f"{where}.{name}")
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    _assert_model_order(item, loaded[name][i], f"{where}.{name}[{i}]")
+
+
+def test_dump_keeps_the_model_key_order() -> None:
+    data = seed_data()
+    # Shuffle the input order: the dump follows the model, not the input.
+    data = dict(reversed(list(data.items())))
+    data["tasks"] = [dict(reversed(list(t.items()))) for t in data["tasks"]]
+    model = Assessment.model_validate(data)
+    loaded = yaml.safe_load(dump_model(model, "assessment"))
+    _assert_model_order(model, loaded, "(document)")
+    assert list(loaded)[:3] == ["rubric", "slug", "title"]
+
+
+def _scalars(node: yaml.Node) -> list[yaml.ScalarNode]:
+    if isinstance(node, yaml.ScalarNode):
+        return [node]
+    if isinstance(node, yaml.MappingNode):
+        return [s for key, value in node.value for s in _scalars(key) + _scalars(value)]
+    if isinstance(node, yaml.SequenceNode):
+        return [s for item in node.value for s in _scalars(item)]
+    return []
+
+
+def test_long_text_is_written_as_block_scalars() -> None:
+    text = dump_model(SEED_MODEL, "assessment")
+    node = yaml.compose(text)
+    assert node is not None
+    scalars = _scalars(node)
+    long_ones = [s for s in scalars if len(s.value) > 100]
+    assert long_ones, "the seed has long prose"
+    for s in long_ones:
+        assert s.style == "|", s.value[:40]
+    short_ones = [s for s in scalars if len(s.value) < 40 and "\n" not in s.value]
+    assert all(s.style != "|" for s in short_ones)
+    # A reviewer's diff of one sentence touches one line: prose is not folded.
+    assert "  primary_function: |" in text
+
+
+def test_multiline_text_keeps_its_lines() -> None:
+    data = seed_data()
+    data["growth"]["rationale"] = "First line.\nSecond line.\n\nAfter a blank line."
+    text = dump_model(Assessment.model_validate(data), "assessment")
+    assert "  rationale: |" in text
+    assert "\n    Second line.\n\n    After a blank line." in text
+
+
+_RATIONALE_EXAMPLES = [
+    "",
+    " ",
+    "\n",
+    "  leading spaces",
+    "trailing spaces   ",
+    "line one\n  indented line two\n",
+    "ends with two newlines\n\n",
+    "# looks like a comment",
+    "key: value",
+    "- looks like a list item",
+    "'single' and \"double\" quotes",
+    "unicode: żółć 東京 ✓ 🙂",
+    "tab\there",
+    "null",
+    "yes",
+    "2026-04-26",
+    "{{ aijri }}",
+    "x" * 200 + " ",
+    " " + "word " * 30,
+    "\u2028 line separator",
+    "carriage\r\nreturn",
+    "control \x07 and \x1b",
+]
+
+
+def _with_rationale(text: str) -> Assessment:
+    data = seed_data()
+    data["tasks"][0]["rationale"] = text
+    data["commentary"]["numbers_dont_capture"][0] = text
+    return Assessment.model_validate(data)
+
+
+def _round_trip(model: Assessment, folder: Path) -> Assessment:
+    path = folder / "round-trip.yaml"
+    atomic_write(path, dump_model(model, "assessment"))
+    return load_model(Assessment, path)
+
+
+@pytest.mark.parametrize("text", _RATIONALE_EXAMPLES)
+def test_tricky_rationale_round_trips(tmp_path: Path, text: str) -> None:
+    back = _round_trip(_with_rationale(text), tmp_path)
+    assert back.tasks[0].rationale == text
+    assert back.commentary.numbers_dont_capture[0] == text
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=st.text())
+@example(text="a" * 80 + "\n  b ")
+@example(text="\n\nleading newlines")
+def test_any_rationale_round_trips(tmp_path_factory: pytest.TempPathFactory, text: str) -> None:
+    folder = tmp_path_factory.mktemp("rt", numbered=True)
+    for variant in (text, text + " padding to force a block scalar " * 3):
+        back = _round_trip(_with_rationale(variant), folder)
+        assert back.tasks[0].rationale == variant
+        assert back.commentary.numbers_dont_capture[0] == variant
+
+
+# --- Atomic writes -------------------------------------------------------------------------------
+
+
+def _listing(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+def test_atomic_write_creates_and_replaces_without_leftovers(tmp_path: Path) -> None:
+    target = tmp_path / "drafts" / "new.yaml"
+    atomic_write(target, "first: 1\n")
+    assert target.read_text(encoding="utf-8") == "first: 1\n"
+    atomic_write(target, "second: 2\n")
+    assert target.read_text(encoding="utf-8") == "second: 2\n"
+    assert _listing(target.parent) == ["new.yaml"]
+
+
+def test_atomic_write_keeps_the_old_file_when_fsync_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "role.yaml"
+    target.write_text("old: content\n", encoding="utf-8")
+    before = _listing(tmp_path)
+
+    def failing_fsync(fd: int) -> None:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(os, "fsync", failing_fsync)
+    with pytest.raises(OSError, match="Input/output error"):
+        atomic_write(target, "new: content\n" * 1000)
+    assert target.read_text(encoding="utf-8") == "old: content\n"
+    assert _listing(tmp_path) == before
+
+
+def test_atomic_write_keeps_the_old_file_when_the_write_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "role.yaml"
+    target.write_text("old: content\n", encoding="utf-8")
+    real_fdopen = os.fdopen
+
+    class Exploding:
+        def __init__(self, handle: Any) -> None:
+            self.handle = handle
+
+        def __enter__(self) -> Exploding:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.handle.close()
+
+        def write(self, text: str) -> int:
+            self.handle.write(text[: len(text) // 2])
+            self.handle.flush()
+            raise OSError(28, "No space left on device")
+
+    def fdopen(fd: int, *args: Any, **kwargs: Any) -> Exploding:
+        return Exploding(real_fdopen(fd, *args, **kwargs))
+
+    monkeypatch.setattr(os, "fdopen", fdopen)
+    with pytest.raises(OSError, match="No space left"):
+        atomic_write(target, "new: content\n" * 1000)
+    assert target.read_text(encoding="utf-8") == "old: content\n"
+    assert _listing(tmp_path) == ["role.yaml"]
+
+
+def test_atomic_write_interrupted_before_replace(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "role.yaml"
+    write_yaml(target, {"old": "content"})
+
+    def interrupted(self: Path, other: Any) -> Path:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Path, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        atomic_write(target, "new: content\n")
+    assert read_yaml(target) == {"old": "content"}
+    assert _listing(tmp_path) == ["role.yaml"]
