@@ -156,7 +156,13 @@ class _BlockDumper(yaml.SafeDumper):
     """Long or multi-line text as ``|`` block scalars; enums as their values."""
 
 
+#: Characters YAML reads as line breaks; only the double-quoted style keeps them (escaped).
+_YAML_BREAKS = frozenset("\x85\u2028\u2029")
+
+
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    if _YAML_BREAKS.intersection(value):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
     if "\n" in value or len(value) > BLOCK_MIN_CHARS:
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
     return dumper.represent_scalar("tag:yaml.org,2002:str", value)
