@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +14,8 @@ from click.testing import CliRunner, Result
 
 from jobzone.assessment import Assessment
 from jobzone.cli import cli
+
+from .drafting_support import DraftingEnv, drafting_environment, vcr_config_for
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE_PATH = REPO / "roles" / "mlops-engineer.yaml"
@@ -58,3 +60,35 @@ def run_cli(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> RunCli:
 def write_yaml(path: Path, data: Any) -> Path:
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     return path
+
+
+# --- Drafting: cassettes and the model endpoint (see tests/drafting_support.py) -------------------
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "fake_scenario(name): the fake server's scenario when recording this test"
+    )
+    config.addinivalue_line(
+        "markers", "partial_replay: the test may leave recorded requests unplayed"
+    )
+
+
+@pytest.fixture
+def vcr_config(request: pytest.FixtureRequest, record_mode: str) -> dict[str, Any]:
+    """pytest-recording's cassette options: replay only (unless recording), secrets scrubbed,
+    requests matched on method, path and JSON body."""
+    return vcr_config_for(request, record_mode)
+
+
+@pytest.fixture
+def drafting_env(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    record_mode: str,
+) -> Iterator[DraftingEnv]:
+    """A scratch workspace holding the snapshot canonical set, with OPENAI_BASE_URL,
+    OPENAI_API_KEY and JOBZONE_MODEL set for replay; drafts are dated 2026-11-21."""
+    with drafting_environment(request, tmp_path, monkeypatch, record_mode) as env:
+        yield env

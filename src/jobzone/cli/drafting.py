@@ -107,7 +107,7 @@ def draft_cmd(
     )
     try:
         outcome = run.execute()
-    except (BudgetExceededError, ModelCallError):
+    except (BudgetExceededError, ModelCallError, KeyboardInterrupt):
         click.echo(
             f"jobzone: run {journal.request.id} stopped; its answers are kept. "
             f"Resume with: jobzone draft --resume {journal.request.id}",

@@ -1,0 +1,789 @@
+"""A small OpenAI-compatible chat-completions server, for recording cassettes and for the bench.
+
+Standard library only: ``ThreadingHTTPServer`` bound to 127.0.0.1 on a free port. It serves
+``POST /v1/chat/completions`` with the structured answers jobzone's drafting stages ask for,
+written here by hand (they are canned and fictional: no model is involved). The stage comes from
+``response_format.json_schema.name``; a request is a repair when its last message is a user
+message that follows an assistant message.
+
+A *scenario* scripts what goes wrong: per stage, a list of faults served in order (``429`` with
+``retry-after: 1``, ``500``, ``400``, a refusal, an answer cut off by the token limit), then normal
+answers; and whether the tasks stage answers with shares summing to 95 (once, or every time).
+``latency_ms`` delays every answer, for the bench.
+
+    python -m tests.fake_openai --scenario clean --latency 200      # prints the base URL
+
+It is never started by a normal ``pytest`` run: only by ``--record-mode=rewrite`` recordings
+(see tests/cassettes/README.md) and by bench/draft_bench.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import re
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+#: The structured-output schema names the openai SDK sends, by drafting stage.
+STAGE_BY_SCHEMA = {
+    "RoleAnswer": "role",
+    "TasksAnswer": "tasks",
+    "ProfileAnswer": "profile",
+    "CommentaryAnswer": "commentary",
+}
+#: Faults a scenario may script for a stage, served one per request before normal answers.
+FAULTS = ("429", "500", "400", "refusal", "length")
+FIXED_CREATED = 1_795_219_200  # 2026-11-21, so re-recorded cassettes differ only where it matters
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """What the server does: faults per stage (in order), and how the tasks stage answers."""
+
+    name: str
+    faults: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: "ok": shares sum to 100; "first-95": 95 on a first attempt, 100 on a repair;
+    #: "always-95": 95 every time.
+    tasks_sum: str = "ok"
+
+    def __post_init__(self) -> None:
+        for stage, faults in self.faults.items():
+            assert stage in STAGE_BY_SCHEMA.values(), stage
+            assert all(f in FAULTS for f in faults), faults
+        assert self.tasks_sum in ("ok", "first-95", "always-95"), self.tasks_sum
+
+
+SCENARIOS: dict[str, Scenario] = {
+    s.name: s
+    for s in (
+        Scenario("clean"),
+        Scenario("tasks-95-once", tasks_sum="first-95"),
+        Scenario("tasks-95-always", tasks_sum="always-95"),
+        Scenario("rate-limited", faults={"tasks": ("429",)}),
+        Scenario("server-errors", faults={"profile": ("500", "500")}),
+        Scenario("bad-request", faults={"role": ("400",)}),
+        Scenario("refusal", faults={"role": ("refusal",)}),
+        Scenario("truncated", faults={"role": ("length", "length")}),
+    )
+}
+
+
+# -- canned answers -------------------------------------------------------------------------------
+# Fictional answers written for these tests. Commentary never holds a digit: every figure is a
+# reference the renderer fills in. Sources are placeholders, dated within a year of 2026-11-21.
+
+
+def _src(title: str, date: str, url: str | None = None) -> dict[str, Any]:
+    return {"title": title, "url": url, "date": date}
+
+
+def _scored(score: int, rationale: str) -> dict[str, Any]:
+    return {"score": score, "rationale": rationale}
+
+
+def _evidence(score: int, text: str, *sources: dict[str, Any]) -> dict[str, Any]:
+    return {"score": score, "text": text, "sources": list(sources)}
+
+
+def _task(name: str, pct: int, score: int, impact: str, rationale: str) -> dict[str, Any]:
+    return {"name": name, "time_pct": pct, "score": score, "impact": impact, "rationale": rationale}
+
+
+SRE: dict[str, dict[str, Any]] = {
+    "role": {
+        "is_job_title": True,
+        "not_a_title_reason": "",
+        "title": "Site Reliability Engineer",
+        "seniority": "Mid-level",
+        "primary_function": (
+            "Keeps production services available, fast and affordable by treating operations as "
+            "a software problem: sets service-level objectives, builds monitoring and alerting, "
+            "automates releases and repetitive fixes, and leads the response when systems fail. "
+            "Works daily with Kubernetes, Terraform, Prometheus, Grafana, a cloud console and an "
+            "incident-management tool."
+        ),
+        "not_this_role": (
+            "Not a system administrator, who looks after machines largely by hand. Not a platform "
+            "engineer, whose product is the internal developer platform itself. Not a release "
+            "engineer who owns build pipelines. This role owns how a service behaves in "
+            "production and the error budget that decides how fast it may change."
+        ),
+        "typical_experience": (
+            "Three to seven years, usually from backend development or operations, with solid "
+            "Linux and networking, Python or Go, infrastructure as code and a place on an "
+            "on-call rota."
+        ),
+        "seniority_note": (
+            "Juniors who mostly work alert queues and follow runbooks are more exposed, since "
+            "those steps are what operations agents take over first. Staff engineers who set "
+            "reliability strategy and design for failure across many services are much safer."
+        ),
+        "aliases": ["SRE", "Reliability Engineer", "Production Engineer"],
+        "tags": ["technology", "infrastructure", "operations"],
+    },
+    "tasks": {
+        "tasks": [
+            _task(
+                "Incident response & on-call",
+                20,
+                2,
+                "augmentation",
+                "Assistants summarise alerts and suggest likely causes, but deciding what to do "
+                "while a service is down, and owning the call, stays with the engineer.",
+            ),
+            _task(
+                "Service-level objectives & error budgets",
+                15,
+                2,
+                "augmentation",
+                "Tools compute burn rates and draft dashboards; choosing targets that match what "
+                "users need is a negotiation with product owners.",
+            ),
+            _task(
+                "Observability, monitoring & alert tuning",
+                15,
+                3,
+                "augmentation",
+                "AIOps products group noisy alerts and flag anomalies on their own; an engineer "
+                "still decides what is worth watching and what should wake someone up.",
+            ),
+            _task(
+                "Infrastructure as code & provisioning",
+                15,
+                4,
+                "displacement",
+                "Coding agents now write and update most Terraform and Kubernetes manifests from "
+                "a description, leaving review and the odd unusual set-up to a person.",
+            ),
+            _task(
+                "Toil automation & runbook scripting",
+                10,
+                4,
+                "displacement",
+                "Well-understood runbooks are exactly what agents can run end to end, so this "
+                "scripting work is being removed rather than assisted.",
+            ),
+            _task(
+                "Capacity planning & performance tuning",
+                10,
+                3,
+                "augmentation",
+                "Forecasting models project load and cost well; trading headroom against spend "
+                "for a launch nobody has seen before needs judgement.",
+            ),
+            _task(
+                "Postmortems & cross-team reliability reviews",
+                15,
+                1,
+                "not_involved",
+                "Blameless reviews depend on trust between teams and on agreeing what to change; "
+                "AI plays no real part in them.",
+            ),
+        ],
+        "reinstatement_new_tasks": True,
+        "reinstatement_rationale": (
+            "Running AI services brings new reliability work: GPU capacity, latency objectives "
+            "for inference, and guard rails for the agents that now change production."
+        ),
+    },
+    "profile": {
+        "embodied_physicality": _scored(
+            0,
+            "The work is done remotely through terminals and dashboards; hardware is not its job.",
+        ),
+        "deep_interpersonal_connection": _scored(
+            1,
+            "Incident command and blameless reviews need trust and calm communication, but the "
+            "role is valued for keeping systems up rather than for the relationships.",
+        ),
+        "goal_setting_moral_judgment": _scored(
+            2,
+            "Sets reliability targets with product owners and decides when to halt releases, "
+            "making calls under pressure whose consequences land on customers.",
+        ),
+        "growth": _scored(
+            1,
+            "Every AI product is another production service with demanding latency and capacity "
+            "needs, which lifts demand; agents that absorb routine operations hold it back.",
+        ),
+        "job_posting_trends": _evidence(
+            1,
+            "Openings for reliability engineers have held up better than general software roles, "
+            "with AI infrastructure teams adding to them.",
+            _src("Job board postings tracker, technology roles", "2026-09-30"),
+        ),
+        "company_actions": _evidence(
+            1,
+            "Large cloud users keep staffing reliability teams, and some have set up teams for "
+            "the reliability of model inference; recent cuts fell on general operations instead.",
+            _src("Engineering blogs of large cloud users", "2026-06-15"),
+        ),
+        "wage_trends": _evidence(
+            1,
+            "Pay stays above the software engineering median, and the on-call premium has not "
+            "been eroded.",
+            _src("Crowd-sourced compensation data for SRE roles", "2026-10-01"),
+        ),
+        "ai_tool_maturity": _evidence(
+            0,
+            "Incident assistants group alerts, suggest causes and draft fixes, and agents can run "
+            "known runbooks; novel failures spanning many systems are still diagnosed by people.",
+            _src("Product documentation of AI incident-response tools", "2026-08-01"),
+        ),
+        "expert_consensus": _evidence(
+            1,
+            "Practitioners expect the role to move toward supervising automated operations rather "
+            "than to disappear, as reliability matters more for AI-heavy products.",
+            _src("Industry survey on the future of operations work", "2026-05-20"),
+        ),
+        "regulatory_licensing": _scored(0, "No licence or certification is required to do it."),
+        "physical_presence": _scored(0, "Everything can be done from anywhere with a laptop."),
+        "union_collective_bargaining": _scored(0, "The work is almost never unionised."),
+        "liability_accountability": _scored(
+            2,
+            "Outages cost money and breach contracts, so organisations want a named person "
+            "accountable for production changes and incident decisions.",
+        ),
+        "cultural_ethical": _scored(
+            1,
+            "Many organisations are uneasy letting an agent change production unsupervised and "
+            "insist on a person approving risky actions.",
+        ),
+    },
+    "commentary": {
+        "score_vs_reality": (
+            "At {{ aijri }} the role sits in {{ sub_label }}, {{ distance.green }} points from the "
+            "Green threshold, and that matches how it feels: routine operating work is being "
+            "automated quickly, yet someone still has to own production when it breaks. "
+            "{{ share_3plus }} of task time is exposed, most of it in provisioning and scripting."
+        ),
+        "numbers_dont_capture": [
+            "On-call duty is hard to express as a share of time, but it is where judgement under "
+            "pressure matters most and where agents are trusted least.",
+            "The title covers several jobs: some teams give it to platform or production "
+            "engineering work, so counts of postings blur.",
+            "Automation adds work as well as removing it: each agent allowed to change production "
+            "is one more system to watch and one more source of incidents.",
+        ],
+        "who_should_worry": (
+            "Engineers whose days are mostly alert triage, ticket-driven changes and runbook "
+            "execution should worry, because operations agents now take those steps over. Those "
+            "who design for failure, lead incidents and negotiate reliability targets should not."
+        ),
+        "outlook": (
+            "In a few years the job looks more like reliability architecture and the supervision "
+            "of automated operations: fewer people writing glue scripts, more deciding which "
+            "actions an agent may take in production and proving that systems fail safely."
+        ),
+        "survival_strategy": [
+            "Own the objectives: be the person who sets and defends service-level targets and "
+            "error budgets with product owners.",
+            "Learn to run and constrain operations agents, including their permissions, audit "
+            "trails and ways to roll back what they do.",
+            "Go deep on the reliability of AI services: accelerator capacity, inference latency "
+            "and graceful degradation when a model is slow or wrong.",
+        ],
+        "where_to_look_next": [
+            {
+                "slug": "mlops-engineer",
+                "reason": "Monitoring, deployment and infrastructure-as-code skills carry over "
+                "directly to running models in production ({{ role:mlops-engineer }}).",
+            }
+        ],
+        "timeline": (
+            "Routine alert handling and runbook work moves to agents over the next few years; the "
+            "need for engineers who answer for production lasts well beyond that."
+        ),
+    },
+}
+
+HYGIENIST: dict[str, dict[str, Any]] = {
+    "role": {
+        "is_job_title": True,
+        "not_a_title_reason": "",
+        "title": "Dental Hygienist",
+        "seniority": "Mid-level",
+        "primary_function": (
+            "Cleans and examines patients' teeth and gums in a dental practice: scaling and root "
+            "planing, periodontal charting, taking radiographs and coaching patients on home "
+            "care, working alongside a dentist with ultrasonic scalers and practice software."
+        ),
+        "not_this_role": (
+            "Not a dentist, who diagnoses and carries out restorative treatment. Not a dental "
+            "nurse, who assists chairside and prepares instruments. The hygienist runs their own "
+            "preventive appointments under the practice's clinical lead."
+        ),
+        "typical_experience": (
+            "A diploma or degree in dental hygiene and a state or national registration, with a "
+            "few years of clinical practice."
+        ),
+        "seniority_note": (
+            "Newly qualified hygienists do the same clinical work as experienced ones, so "
+            "exposure barely changes with seniority; the most senior take on training and "
+            "practice management, which is somewhat more exposed to scheduling tools."
+        ),
+        "aliases": ["Dental Therapist", "Registered Dental Hygienist"],
+        "tags": ["healthcare", "dentistry", "clinical"],
+    },
+    "tasks": {
+        "tasks": [
+            _task(
+                "Scaling, root planing & polishing",
+                35,
+                1,
+                "not_involved",
+                "Hands-on work in a patient's mouth with fine instruments; no AI system takes "
+                "part in it.",
+            ),
+            _task(
+                "Periodontal assessment & charting",
+                15,
+                2,
+                "augmentation",
+                "Voice charting and image tools speed up the record, while probing and judging "
+                "the tissue remain the hygienist's.",
+            ),
+            _task(
+                "Radiographs & image review",
+                10,
+                3,
+                "augmentation",
+                "Detection software marks likely decay and bone loss on images; the clinician "
+                "confirms findings and decides what to refer.",
+            ),
+            _task(
+                "Patient education & home-care coaching",
+                15,
+                2,
+                "augmentation",
+                "Apps and generated leaflets help, but changing a patient's habits depends on the "
+                "conversation in the chair.",
+            ),
+            _task(
+                "Infection control & instrument handling",
+                10,
+                1,
+                "not_involved",
+                "Physical cleaning and sterilisation routines follow strict protocols that "
+                "software does not carry out.",
+            ),
+            _task(
+                "Clinical notes, recalls & treatment codes",
+                15,
+                4,
+                "displacement",
+                "Ambient scribes draft notes and practice systems book recalls and code "
+                "treatments, so little of this administration is left to do by hand.",
+            ),
+        ],
+        "reinstatement_new_tasks": False,
+        "reinstatement_rationale": (
+            "AI changes how records are kept and images read, but it creates no new duties of "
+            "note for the hygienist."
+        ),
+    },
+    "profile": {
+        "embodied_physicality": _scored(
+            3, "Skilled manual work inside a patient's mouth, adapting to each person's anatomy."
+        ),
+        "deep_interpersonal_connection": _scored(
+            2,
+            "Anxious patients return because they trust their hygienist, and that trust shapes "
+            "whether they keep up treatment.",
+        ),
+        "goal_setting_moral_judgment": _scored(
+            1,
+            "Makes clinical calls within a treatment plan the dentist owns, and must recognise "
+            "when something needs referring.",
+        ),
+        "growth": _scored(
+            0, "AI adoption neither raises nor lowers the demand for preventive dental care."
+        ),
+        "job_posting_trends": _evidence(
+            1,
+            "Practices report persistent shortages of hygienists and advertise for long periods.",
+            _src("Dental association workforce survey", "2026-03-15"),
+        ),
+        "company_actions": _evidence(
+            1,
+            "Dental groups are adding hygiene appointments and offering retention bonuses.",
+            _src("Trade press coverage of dental group hiring", "2026-07-10"),
+        ),
+        "wage_trends": _evidence(
+            1,
+            "Hourly rates have risen ahead of inflation over the past year.",
+            _src("Government occupational wage statistics", "2026-04-30"),
+        ),
+        "ai_tool_maturity": _evidence(
+            0,
+            "Image analysis and ambient scribing are mature; nothing touches the clinical work.",
+            _src("Regulator clearances for dental imaging software", "2026-02-01"),
+        ),
+        "expert_consensus": _evidence(
+            1,
+            "Commentators agree the chairside work is among the least automatable in healthcare.",
+            _src("Review article on AI in dentistry", "2026-01-20"),
+        ),
+        "regulatory_licensing": _scored(
+            2, "Only a registered professional may carry out the treatment."
+        ),
+        "physical_presence": _scored(2, "The patient has to be in the chair, in the room."),
+        "union_collective_bargaining": _scored(0, "Few hygienists are covered by bargaining."),
+        "liability_accountability": _scored(
+            2, "Clinical negligence rules make a named clinician answerable for every treatment."
+        ),
+        "cultural_ethical": _scored(
+            1, "Patients expect a person to treat them and are wary of automated care."
+        ),
+    },
+    "commentary": {
+        "score_vs_reality": (
+            "{{ sub_label }} at {{ aijri }} fits a job done with the hands on one patient at a "
+            "time; only the paperwork around the appointment is exposed."
+        ),
+        "numbers_dont_capture": [
+            "Shortages of hygienists make the role safer than the figures alone suggest.",
+            "Practices may use scribing tools to book more patients a day, which changes the "
+            "pace of the work rather than the headcount.",
+        ],
+        "who_should_worry": (
+            "Hygienists whose role leans on administration or treatment coding should pay "
+            "attention; chairside clinicians have little to worry about."
+        ),
+        "outlook": (
+            "The clinical work looks much as it does today, with notes and recalls handled by "
+            "software and imaging support in every surgery."
+        ),
+        "survival_strategy": [
+            "Become fluent with imaging and charting tools so they save time rather than add it.",
+            "Extend the scope of practice where regulation allows, such as local anaesthesia.",
+        ],
+        "where_to_look_next": [],
+        "timeline": "Administrative changes are under way now; the clinical core is stable.",
+    },
+}
+
+#: Canned answers by normalised title (titles and aliases).
+CANNED: dict[str, dict[str, dict[str, Any]]] = {
+    "site reliability engineer": SRE,
+    "sre": SRE,
+    "dental hygienist": HYGIENIST,
+}
+
+NOT_A_TITLE: dict[str, Any] = {
+    "is_job_title": False,
+    "not_a_title_reason": (
+        "The text is an instruction addressed to an assistant, not the name of an occupation "
+        "that people are hired into."
+    ),
+    "title": "",
+    "seniority": "",
+    "primary_function": "",
+    "not_this_role": "",
+    "typical_experience": "",
+    "seniority_note": "",
+    "aliases": [],
+    "tags": [],
+}
+_INSTRUCTION_WORDS = re.compile(
+    r"\b(ignore|disregard|instructions?|prompt|you are|pretend|print|output|reveal)\b", re.I
+)
+_CANONICAL_LIST = re.compile(r"^- ([a-z0-9]+(?:-[a-z0-9]+)*): ", re.M)
+
+
+def looks_like_a_title(title: str) -> bool:
+    """The server's stand-in for a model's judgement: short, not a sentence, not an order."""
+    words = title.split()
+    return (
+        0 < len(words) <= 6
+        and not _INSTRUCTION_WORDS.search(title)
+        and not title.rstrip().endswith((".", "!", "?", ":"))
+    )
+
+
+def canned_for(title: str) -> dict[str, dict[str, Any]]:
+    """The canned role for a title; other titles get the SRE answers under their own title."""
+    key = " ".join(title.casefold().split())
+    if key in CANNED:
+        return CANNED[key]
+    answers = copy.deepcopy(SRE)
+    answers["role"]["title"] = " ".join(w[:1].upper() + w[1:] for w in title.split())
+    answers["role"]["aliases"] = []
+    return answers
+
+
+# -- requests -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Call:
+    """What the server made of one request: for the bench's and the tests' bookkeeping."""
+
+    stage: str
+    repair: bool
+    status: int
+    served: str
+    prompt_chars: int
+    prompt_tokens: int
+    completion_tokens: int
+
+
+def _data_of(messages: list[dict[str, Any]]) -> dict[str, Any]:
+    """The JSON data user message (the first user message of the conversation)."""
+    for message in messages:
+        if message.get("role") == "user":
+            try:
+                data = json.loads(message.get("content") or "")
+            except json.JSONDecodeError:
+                return {}
+            return data if isinstance(data, dict) else {}
+    return {}
+
+
+def _title_of(data: dict[str, Any]) -> str:
+    role = data.get("role")
+    if isinstance(role, dict) and role.get("title"):
+        return str(role["title"])
+    assessment = data.get("assessment")
+    if isinstance(assessment, dict) and assessment.get("title"):
+        return str(assessment["title"])
+    return str(data.get("title") or "")
+
+
+def is_repair(messages: list[dict[str, Any]]) -> bool:
+    return (
+        len(messages) >= 2
+        and messages[-1].get("role") == "user"
+        and messages[-2].get("role") == "assistant"
+    )
+
+
+def _known_slugs(messages: list[dict[str, Any]]) -> set[str]:
+    """Slugs the commentary instructions list as the canonical set."""
+    text = "\n".join(str(m.get("content")) for m in messages if m.get("role") == "system")
+    return set(_CANONICAL_LIST.findall(text))
+
+
+def answer_for(
+    stage: str, messages: list[dict[str, Any]], scenario: Scenario, repair: bool
+) -> dict[str, Any]:
+    data = _data_of(messages)
+    title = _title_of(data)
+    if stage == "role" and not looks_like_a_title(title) and title.casefold() not in CANNED:
+        return copy.deepcopy(NOT_A_TITLE)
+    answer = copy.deepcopy(canned_for(title)[stage])
+    if stage == "tasks":
+        short = scenario.tasks_sum == "always-95" or (
+            scenario.tasks_sum == "first-95" and not repair
+        )
+        if short:
+            # Take five points from the longest task: the shares then sum to 95.
+            longest = max(answer["tasks"], key=lambda t: t["time_pct"])
+            longest["time_pct"] -= 5
+    if stage == "commentary":
+        known = _known_slugs(messages)
+        answer["where_to_look_next"] = [
+            item for item in answer["where_to_look_next"] if item["slug"] in known
+        ]
+    return answer
+
+
+class FakeOpenAI:
+    """The server; use as a context manager, or ``start()`` and ``stop()``."""
+
+    def __init__(
+        self, scenario: str | Scenario = "clean", *, latency_ms: int = 0, port: int = 0
+    ) -> None:
+        self.scenario = SCENARIOS[scenario] if isinstance(scenario, str) else scenario
+        self.latency_ms = latency_ms
+        self.calls: list[Call] = []
+        self._lock = threading.Lock()
+        self._served: dict[str, int] = {}
+        self._seq = 0
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        """The base URL to give the openai SDK (OPENAI_BASE_URL)."""
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host!s}:{port}/v1"
+
+    def start(self) -> FakeOpenAI:
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, args=(0.05,), name="fake-openai", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._thread is not None:
+            self._httpd.shutdown()
+            self._thread.join()
+            self._thread = None
+        self._httpd.server_close()
+
+    def __enter__(self) -> FakeOpenAI:
+        return self.start()
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()
+
+    # -- answering --------------------------------------------------------------------------------
+
+    def _next_fault(self, stage: str) -> str | None:
+        with self._lock:
+            served = self._served.get(stage, 0)
+            self._served[stage] = served + 1
+            faults = self.scenario.faults.get(stage, ())
+            return faults[served] if served < len(faults) else None
+
+    def _next_id(self) -> str:
+        with self._lock:
+            self._seq += 1
+            return f"chatcmpl-fake{self._seq:04d}"
+
+    def respond(self, raw: bytes) -> tuple[int, dict[str, str], dict[str, Any], Call | None]:
+        """Status, extra headers and JSON body for one request body."""
+        try:
+            body = json.loads(raw)
+            fmt = body["response_format"]
+            schema_name = fmt["json_schema"]["name"]
+            messages = body["messages"]
+        except (ValueError, KeyError, TypeError):
+            return 400, {}, _error("expected a chat completion with a json_schema format"), None
+        if fmt.get("type") != "json_schema" or fmt["json_schema"].get("strict") is not True:
+            return 400, {}, _error("response_format must be a strict json_schema"), None
+        stage = STAGE_BY_SCHEMA.get(schema_name)
+        if stage is None:
+            return 400, {}, _error(f"unknown response format {schema_name!r}"), None
+        repair = is_repair(messages)
+        prompt_tokens = len(raw) // 4
+        fault = self._next_fault(stage)
+
+        def call(status: int, served: str, completion: int) -> Call:
+            return Call(stage, repair, status, served, len(raw), prompt_tokens, completion)
+
+        if fault in ("429", "500", "400"):
+            status = int(fault)
+            headers = {"retry-after": "1"} if status == 429 else {}
+            return status, headers, _error(_FAULT_MESSAGES[status], status), call(status, fault, 0)
+
+        limit = int(body.get("max_completion_tokens") or 4096)
+        answer = answer_for(stage, messages, self.scenario, repair)
+        content: str | None = json.dumps(answer, ensure_ascii=False)
+        assert content is not None
+        refusal: str | None = None
+        finish = "stop"
+        completion_tokens = len(content) // 4 + 64  # a little hidden reasoning
+        if fault == "refusal":
+            content, refusal = None, "I can't help with assessing this request."
+            completion_tokens = 12
+        elif fault == "length":
+            content, finish, completion_tokens = content[: len(content) // 2], "length", limit
+        cached = (len(json.dumps(messages[:3])) // 4) // 128 * 128 if repair else 0
+        payload = {
+            "id": self._next_id(),
+            "object": "chat.completion",
+            "created": FIXED_CREATED,
+            "model": body.get("model", "fake-model"),
+            "choices": [
+                {
+                    "index": 0,
+                    "message": {
+                        "role": "assistant",
+                        "content": content,
+                        "refusal": refusal,
+                        "annotations": [],
+                    },
+                    "logprobs": None,
+                    "finish_reason": finish,
+                }
+            ],
+            "usage": {
+                "prompt_tokens": prompt_tokens,
+                "completion_tokens": completion_tokens,
+                "total_tokens": prompt_tokens + completion_tokens,
+                "prompt_tokens_details": {"cached_tokens": min(cached, prompt_tokens)},
+                "completion_tokens_details": {"reasoning_tokens": 64 if not fault else 0},
+            },
+            "system_fingerprint": "fp_fake",
+        }
+        return 200, {}, payload, call(200, fault or "answer", completion_tokens)
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("content-length") or 0)
+                raw = self.rfile.read(length)
+                if self.path.rstrip("/") != "/v1/chat/completions":
+                    self._send(404, {}, _error(f"no route {self.path}", 404))
+                    return
+                if server.latency_ms:
+                    time.sleep(server.latency_ms / 1000)
+                status, headers, payload, call = server.respond(raw)
+                if call is not None:
+                    with server._lock:
+                        server.calls.append(call)
+                self._send(status, headers, payload)
+
+            def _send(self, status: int, headers: dict[str, str], payload: object) -> None:
+                data = json.dumps(payload).encode("utf-8")
+                self.send_response(status)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(data)))
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass  # quiet: the caller reports what it needs
+
+        return Handler
+
+
+_FAULT_MESSAGES = {
+    429: "Rate limit reached for requests per minute. Please try again in 1s.",
+    500: "The server had an error while processing your request.",
+    400: "Invalid 'messages': the request could not be processed.",
+}
+_ERROR_TYPES = {429: "requests", 500: "server_error", 400: "invalid_request_error"}
+
+
+def _error(message: str, status: int = 400) -> dict[str, Any]:
+    return {
+        "error": {
+            "message": message,
+            "type": _ERROR_TYPES.get(status, "invalid_request_error"),
+            "param": None,
+            "code": "rate_limit_exceeded" if status == 429 else None,
+        }
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scenario", choices=sorted(SCENARIOS), default="clean")
+    parser.add_argument("--latency", type=int, default=0, metavar="MS")
+    parser.add_argument("--port", type=int, default=0)
+    args = parser.parse_args(argv)
+    with FakeOpenAI(args.scenario, latency_ms=args.latency, port=args.port) as server:
+        print(f"OPENAI_BASE_URL={server.url}  (scenario {args.scenario}; Ctrl-C stops)", flush=True)
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            pass
+
+
+if __name__ == "__main__":
+    main()

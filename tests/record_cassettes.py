@@ -1,0 +1,90 @@
+"""Re-record the drafting cassettes, then replay them to check they pass.
+
+    .venv/bin/python -m tests.record_cassettes            # everything, against the fake server
+    .venv/bin/python -m tests.record_cassettes --demo     # only src/jobzone/demo/cassette.yaml
+    .venv/bin/python -m tests.record_cassettes --real     # test_drafting.py against a real
+                                                          # endpoint (OPENAI_API_KEY/BASE_URL)
+
+Against the fake server, each test starts its own tests/fake_openai.py server on 127.0.0.1 with
+the scenario of its ``fake_scenario`` marker (see drafting_support.py); nothing leaves the
+machine. ``--real`` records the tests of tests/test_drafting.py whose scenario is clean with the
+endpoint in the environment; the scripted faults of test_drafting_faults.py need the fake server
+and are left as they are. Run from the repository's root.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+TEST_FILES = ("tests/test_drafting.py", "tests/test_drafting_faults.py")
+
+
+def pytest(*args: str, env: dict[str, str] | None = None) -> int:
+    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args]
+    print("+", " ".join(command), flush=True)
+    return subprocess.call(command, cwd=REPO, env=env)
+
+
+def record_demo() -> None:
+    """One clean ``jobzone draft`` of the demo's title, in a scratch workspace holding the demo's
+    canonical snapshot, recorded through the same vcrpy options the tests replay with."""
+    import vcr
+    from click.testing import CliRunner
+
+    from jobzone import demo
+    from jobzone.cli import cli
+
+    from .drafting_support import cassette_config
+    from .fake_openai import FakeOpenAI
+
+    demo.CASSETTE.unlink(missing_ok=True)
+    with tempfile.TemporaryDirectory() as scratch, FakeOpenAI("clean") as server:
+        workspace = Path(scratch)
+        shutil.copytree(demo.ROLES, workspace / "roles")
+        (workspace / "drafts").mkdir()
+        os.environ.pop("JOBZONE_WORKSPACE", None)
+        os.environ.update(
+            OPENAI_BASE_URL=server.url, OPENAI_API_KEY="recording", JOBZONE_MODEL=demo.MODEL
+        )
+        with vcr.VCR().use_cassette(str(demo.CASSETTE), **cassette_config("all")) as cassette:
+            result = CliRunner().invoke(
+                cli,
+                ["--workspace", str(workspace), "draft", demo.TITLE, "--date", demo.ASSESSED_ON],
+                catch_exceptions=False,
+            )
+        print(result.output)
+        if result.exit_code != 0 or len(cassette.requests) != 4:
+            raise SystemExit(f"the demo draft was not clean (exit {result.exit_code})")
+    print(f"recorded {demo.CASSETTE.relative_to(REPO)}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Re-record the drafting cassettes.")
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--demo", action="store_true", help="record the demo cassette only")
+    group.add_argument("--real", action="store_true", help="record against $OPENAI_BASE_URL")
+    args = parser.parse_args()
+    if args.demo:
+        record_demo()
+        return pytest("tests/test_drafting.py", "-k", "demo_cassette", "-q")
+    if args.real:
+        if not (os.environ.get("OPENAI_API_KEY") or os.environ.get("OPENAI_BASE_URL")):
+            raise SystemExit("set OPENAI_API_KEY and/or OPENAI_BASE_URL to record for real")
+        env = {**os.environ, "JOBZONE_RECORD_AGAINST": "env"}
+        code = pytest(TEST_FILES[0], "--record-mode=rewrite", "-q", env=env)
+        return code or pytest(*TEST_FILES, "-q")
+    record_demo()
+    env = {**os.environ, "JOBZONE_RECORD_AGAINST": "fake"}
+    code = pytest(*TEST_FILES, "--record-mode=rewrite", "-q", env=env)
+    return code or pytest(*TEST_FILES, "-q")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
