@@ -1,5 +1,8 @@
-"""Importing this package registers every rule, one module per part of the assessment."""
+"""Importing this package registers every rule, one module per part of the assessment.
 
-from jobzone.validation.rules import tasks
+``claims`` registers nothing: it is the literal-figure detector the commentary rules use.
+"""
 
-__all__ = ["tasks"]
+from jobzone.validation.rules import commentary, evidence, override, score, tasks, text
+
+__all__ = ["commentary", "evidence", "override", "score", "tasks", "text"]

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from jobzone.assessment import Impact, Task
+from jobzone.rubric import Rubric
 from jobzone.scoring import time_total_error
-from jobzone.validation.context import Context, error
+from jobzone.validation.context import Context, error, warning
 from jobzone.validation.findings import Finding, Severity
 from jobzone.validation.registry import rule
 
@@ -15,3 +17,59 @@ def time_sum(ctx: Context) -> Iterator[Finding]:
     problem = time_total_error(ctx.assessment.tasks, ctx.rubric)
     if problem:
         yield error("tasks.time-sum", "tasks", problem)
+
+
+def name_key(name: str) -> str:
+    """Task names are compared ignoring case and runs of whitespace."""
+    return " ".join(name.split()).casefold()
+
+
+@rule("tasks.duplicate-name", Severity.error, "task names must be unique, ignoring case")
+def duplicate_name(ctx: Context) -> Iterator[Finding]:
+    first: dict[str, int] = {}
+    for i, task in enumerate(ctx.assessment.tasks):
+        key = name_key(task.name)
+        if not key:
+            continue  # an empty name is text.empty's to report
+        if key in first:
+            yield error(
+                "tasks.duplicate-name",
+                f"tasks[{i}].name",
+                f"task {task.name!r} repeats tasks[{first[key]}]; "
+                "merge the two tasks or name what sets them apart",
+            )
+        else:
+            first[key] = i
+
+
+def impact_problems(task: Task, rubric: Rubric) -> list[str]:
+    """Why a task's impact does not fit its score.
+
+    The rubric's exposed score (3) is the pivot: a score above it means an AI agent can do the
+    task, so the impact should be displacement; at or below it the task is not being taken over,
+    so it cannot be displacement; and an exposed task cannot be one AI is not involved in.
+    """
+    exposed = rubric.exposed_task_score
+    problems = []
+    if task.score > exposed and task.impact is not Impact.displacement:
+        problems.append(
+            f"score {task.score} means AI can do the task, yet impact is {task.impact.value}"
+        )
+    if task.impact is Impact.displacement and task.score <= exposed:
+        problems.append(f"impact is displacement, yet score {task.score} is {exposed} or less")
+    if task.impact is Impact.not_involved and task.score >= exposed:
+        problems.append(f"impact is not_involved, yet score {task.score} is {exposed} or more")
+    return problems
+
+
+@rule("impact.inconsistent", Severity.warning, "a task's impact should fit its score")
+def impact_inconsistent(ctx: Context) -> Iterator[Finding]:
+    for i, task in enumerate(ctx.assessment.tasks):
+        problems = impact_problems(task, ctx.rubric)
+        if problems:
+            yield warning(
+                "impact.inconsistent",
+                f"tasks[{i}].impact",
+                f"{'; '.join(problems)}: change the impact or the score, "
+                "or explain the exception in the task's rationale",
+            )

@@ -1,0 +1,157 @@
+"""Rules on the commentary: its references, its literal figures and the roles it compares with."""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Iterator
+from decimal import Decimal
+
+from jobzone.commentary import REFERENCE_RE, SELF_FIGURES, parse_reference, referenced_roles
+from jobzone.commentary import sections as commentary_sections
+from jobzone.similarity import Profile
+from jobzone.validation.context import Context, error, warning
+from jobzone.validation.findings import Finding, Severity
+from jobzone.validation.registry import rule
+from jobzone.validation.rules.claims import Claim, ClaimReader
+
+
+def sections(ctx: Context) -> Iterator[tuple[str, str]]:
+    """Every prose part of the commentary with its path."""
+    return commentary_sections(ctx.assessment.commentary)
+
+
+@rule("commentary.unknown-reference", Severity.error, "every {{ ... }} must name a known figure")
+def unknown_reference(ctx: Context) -> Iterator[Finding]:
+    known = ", ".join(SELF_FIGURES)
+    for path, text in sections(ctx):
+        for match in REFERENCE_RE.finditer(text):
+            if parse_reference(match.group(1)) is None:
+                yield error(
+                    "commentary.unknown-reference",
+                    path,
+                    f"{match.group(0)} is not a figure jobzone knows; use one of {known}, "
+                    "or role:<slug> with an optional .aijri, .zone, .sub_label or .title",
+                )
+        rest = REFERENCE_RE.sub("", text)
+        if "{{" in rest or "}}" in rest:
+            yield error(
+                "commentary.unknown-reference",
+                path,
+                "a reference is not closed or not opened: write each as {{ name }}",
+            )
+
+
+def _role_problem(ctx: Context, slug: str) -> str | None:
+    """Why ``slug`` cannot be referred to, or None when it is a canonical role."""
+    if slug == ctx.assessment.slug:
+        return f"{slug!r} is this role itself; refer to its own figures as {{{{ aijri }}}} etc."
+    if slug not in ctx.canonical:
+        return f"{slug!r} is not in the canonical set; name an approved role, or drop it"
+    return None
+
+
+@rule(
+    "commentary.role-not-canonical",
+    Severity.error,
+    "roles the commentary refers to must be in the canonical set",
+)
+def role_not_canonical(ctx: Context) -> Iterator[Finding]:
+    for path, text in sections(ctx):
+        for match in REFERENCE_RE.finditer(text):
+            ref = parse_reference(match.group(1))
+            problem = _role_problem(ctx, ref.role_slug) if ref and ref.role_slug else None
+            if problem:
+                yield error("commentary.role-not-canonical", path, f"{match.group(0)}: {problem}")
+    for i, item in enumerate(ctx.assessment.commentary.where_to_look_next):
+        problem = _role_problem(ctx, item.slug)
+        if problem:
+            yield error(
+                "commentary.role-not-canonical",
+                f"commentary.where_to_look_next[{i}].slug",
+                problem,
+            )
+
+
+#: The claims of the last context read, so that its two rules share one reading. The pair is
+#: replaced whole, so another thread sees the old pair or the new one, never a mix; the context is
+#: held weakly, so the canonical set it points to is not kept alive.
+_last_read: tuple[weakref.ref[Context], list[tuple[str, Claim]]] | None = None
+
+
+def literal_claims(ctx: Context) -> list[tuple[str, Claim]]:
+    """Every literal figure claim in the commentary, with its section's path."""
+    global _last_read
+    last = _last_read
+    if last is not None and last[0]() is ctx:
+        return last[1]
+    claims: list[tuple[str, Claim]] = []
+    if ctx.score is not None:
+        reader = ClaimReader(ctx.assessment, ctx.score, ctx.rubric, ctx.canonical)
+        claims = [(path, claim) for path, text in sections(ctx) for claim in reader.claims(text)]
+    _last_read = (weakref.ref(ctx), claims)
+    return claims
+
+
+@rule(
+    "commentary.figure-mismatch",
+    Severity.error,
+    "a figure written in the commentary must match the score or the canonical set",
+)
+def figure_mismatch(ctx: Context) -> Iterator[Finding]:
+    for path, claim in literal_claims(ctx):
+        if claim.agreeing is None:
+            meant = claim.figures[0]
+            yield error(
+                "commentary.figure-mismatch",
+                path,
+                f'"{claim.phrase}" gives {claim.written}, but {meant.what} is {meant.shown}; '
+                f"write {meant.reference} instead, so the text follows the score",
+            )
+
+
+@rule(
+    "commentary.literal-figure",
+    Severity.warning,
+    "figures in the commentary should be references, not typed numbers",
+)
+def literal_figure(ctx: Context) -> Iterator[Finding]:
+    for path, claim in literal_claims(ctx):
+        agreeing = claim.agreeing
+        if agreeing is not None:
+            yield warning(
+                "commentary.literal-figure",
+                path,
+                f'"{claim.phrase}" types {agreeing.what} ({claim.written}) as a literal; '
+                f"write {agreeing.reference} instead, so it cannot go stale",
+            )
+
+
+@rule(
+    "similar-role.uncompared",
+    Severity.warning,
+    "a far-off score from the most similar canonical role needs a comparison",
+)
+def similar_role_uncompared(ctx: Context) -> Iterator[Finding]:
+    if ctx.score is None:
+        return
+    limits = ctx.rubric.limits
+    a = ctx.assessment
+    nearest = ctx.canonical.most_similar(
+        Profile.of([a.title, *a.role.aliases], [t.name for t in a.tasks]), limit=1
+    )
+    if not nearest or nearest[0][1] < limits.similar_role_min_similarity:
+        return
+    role, similarity = nearest[0]
+    gap = abs(ctx.score.shown_aijri - role.score.shown_aijri)
+    if gap <= Decimal(str(limits.similar_role_max_gap)):
+        return
+    if role.slug in referenced_roles(ctx.assessment.commentary):
+        return
+    yield warning(
+        "similar-role.uncompared",
+        "commentary",
+        f"the most similar canonical role, {role.title} ({role.slug}, similarity "
+        f"{similarity:.2f}), scores {role.score.shown_aijri}, {gap} points from "
+        f"this role's {ctx.score.shown_aijri}; explain the gap in the commentary, referring to "
+        f"it as {{{{ role:{role.slug} }}}}",
+    )
