@@ -14,7 +14,7 @@ from decimal import Decimal
 import pytest
 
 from jobzone.validation import Finding
-from jobzone.validation.rules.claims import Figure, Masked
+from jobzone.validation.claims import Figure, Masked
 
 from .test_validation import DEVOPS, check, override, seed
 

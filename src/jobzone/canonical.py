@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TypeVar, cast
 
 from jobzone.assessment import Assessment
 from jobzone.documents import iter_yaml_files, load_model
@@ -13,6 +14,8 @@ from jobzone.errors import InputError
 from jobzone.scoring import Score, score
 from jobzone.similarity import Profile, SimilarityIndex
 from jobzone.workspace import Workspace
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -31,8 +34,14 @@ class CanonicalRole:
 
     @cached_property
     def profile(self) -> Profile:
-        a = self.assessment
-        return Profile.of([a.title, *a.role.aliases], [t.name for t in a.tasks])
+        return profile_of(self.assessment)
+
+
+def profile_of(assessment: Assessment) -> Profile:
+    """What similarity compares a role by: its title and aliases, and its task names."""
+    return Profile.of(
+        [assessment.title, *assessment.role.aliases], [t.name for t in assessment.tasks]
+    )
 
 
 @dataclass
@@ -40,6 +49,7 @@ class _Roles:
     """The loaded roles, shared by every view of one canonical set."""
 
     by_slug: dict[str, CanonicalRole] = field(default_factory=dict)
+    tables: dict[Callable[..., object], object] = field(default_factory=dict)
 
     @cached_property
     def index(self) -> SimilarityIndex:
@@ -73,6 +83,15 @@ class CanonicalSet:
 
     def get(self, slug: str) -> CanonicalRole | None:
         return None if slug in self.excluded else self.shared.by_slug.get(slug)
+
+    def table(self, build: Callable[[Iterable[CanonicalRole]], T]) -> T:
+        """``build(all loaded roles)``, computed once per loaded set and shared by its views.
+
+        For look-up tables a rule needs on every role of a large set (names, indexes)."""
+        tables = self.shared.tables
+        if build not in tables:
+            tables[build] = build(self.shared.by_slug.values())
+        return cast(T, tables[build])
 
     def without(self, slug: str) -> CanonicalSet:
         """The set as another role sees it: everything but itself (no copy is made)."""

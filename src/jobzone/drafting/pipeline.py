@@ -20,7 +20,7 @@ from openai.types.chat import ChatCompletionMessageParam
 from pydantic import ValidationError
 
 from jobzone.assessment import Assessment
-from jobzone.canonical import CanonicalRole, CanonicalSet
+from jobzone.canonical import CanonicalRole, CanonicalSet, profile_of
 from jobzone.commentary import SELF_FIGURES
 from jobzone.documents import file_sha256, schema_problems
 from jobzone.drafting.assemble import (
@@ -330,9 +330,9 @@ class DraftRun:
 
     def _commentary_roles(self, assessment: dict[str, Any]) -> list[dict[str, Any]]:
         parsed = Assessment.model_validate(assessment)
-        profile = Profile.of([parsed.title, *parsed.role.aliases], [t.name for t in parsed.tasks])
         canonical = self.workspace_canonical.without(parsed.slug)
-        return [calibration(r) for r, _ in canonical.most_similar(profile, COMMENTARY_ROLES)]
+        similar = canonical.most_similar(profile_of(parsed), COMMENTARY_ROLES)
+        return [calibration(r) for r, _ in similar]
 
     def _kind(self) -> Kind:
         if self.fixed is not None:

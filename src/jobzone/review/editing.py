@@ -8,6 +8,7 @@ reopened or set aside in ``drafts/.set-aside/``, never dropped.
 from __future__ import annotations
 
 import os
+import secrets
 import shlex
 import subprocess
 from collections.abc import Callable
@@ -66,7 +67,8 @@ def edit(
     opened_hash = assessment_hash(draft.assessment)
     original = dump_yaml(draft.assessment)
     stamp = now().strftime("%Y%m%dT%H%M%S")
-    work = workspace.drafts_dir / EDITS_DIR / f"{draft.id}-{stamp}.yaml"
+    # Unique even for two edits of one draft in the same second: neither may overwrite the other.
+    work = workspace.drafts_dir / EDITS_DIR / f"{draft.id}-{stamp}-{secrets.token_hex(3)}.yaml"
     atomic_write(work, _banner(draft) + original)
     launch = run_editor or (lambda p: _run(editor_command(), p))
     while True:
@@ -98,13 +100,21 @@ def _apply(workspace: Workspace, draft: Draft, data: dict[str, object], by: str)
     draft.findings = findings_of(draft.assessment, load_canonical(workspace))
     draft.score = shown_score(draft.assessment)
     draft.status = Status.pending
+    # An approval is of the content approved; the history keeps who approved what.
+    withdrawn = len(draft.approvals)
+    draft.approvals = []
+    note = (
+        f"{len(draft.findings.errors)} errors, {len(draft.findings.warnings)} warnings "
+        "after the edit"
+    )
+    if withdrawn:
+        note += f"; {withdrawn} earlier approvals withdrawn"
     draft.history.append(
         HistoryEntry(
             at=now(),
             by=by,
             action="edited",
-            note=f"{len(draft.findings.errors)} errors, {len(draft.findings.warnings)} warnings "
-            "after the edit",
+            note=note,
             content_sha256=assessment_hash(draft.assessment),
         )
     )
@@ -121,10 +131,25 @@ def _banner(draft: Draft) -> str:
 
 
 def _set_aside(workspace: Workspace, work: Path) -> Path:
-    target = workspace.drafts_dir / SET_ASIDE_DIR / work.name
-    target.parent.mkdir(parents=True, exist_ok=True)
-    work.replace(target)
-    return target
+    """Move ``work`` into ``drafts/.set-aside/`` under a name no earlier file there has."""
+    folder = workspace.drafts_dir / SET_ASIDE_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    n = 1
+    while True:
+        target = folder / (work.name if n == 1 else f"{work.stem}-{n}{work.suffix}")
+        try:
+            os.link(work, target)  # fails if target exists: nothing set aside is overwritten
+        except FileExistsError:
+            n += 1
+            continue
+        except OSError:  # a file system without hard links: check, then move
+            if target.exists():
+                n += 1
+                continue
+            work.replace(target)
+            return target
+        work.unlink()
+        return target
 
 
 def _run(command: list[str], path: Path) -> None:

@@ -41,6 +41,8 @@ class Intent(BaseModel):
     slug: str
     version: int
     entry: HistoryEntry
+    #: The approval that promotes the draft: a crash after the commit point must not lose it.
+    approval: Approval | None = None
 
 
 def _intent_path(workspace: Workspace) -> Path:
@@ -57,6 +59,11 @@ def recover(workspace: Workspace) -> str | None:
     if role is not None and role.version >= intent.version:
         draft = load_draft(workspace, intent.draft)
         if draft.status is not Status.approved:
+            approval = intent.approval
+            if approval is not None and all(
+                a.reviewer != approval.reviewer for a in draft.approvals
+            ):
+                draft.approvals.append(approval)
             _mark_approved(workspace, draft, intent.entry)
         outcome = f"completed the interrupted approval of {intent.draft}"
     else:
@@ -112,6 +119,7 @@ def approve(
     accept_warnings: bool,
 ) -> ApprovalResult:
     """Record an approval; promote the draft once enough distinct reviewers approved it."""
+    note = note.strip() if note and note.strip() else None  # a blank note acknowledges nothing
     draft = load_draft(workspace, draft_id)
     report = check_approvable(workspace, draft)
     codes = sorted({f"{w.code} at {w.path}" for w in report.warnings})
@@ -177,7 +185,13 @@ def _promote(
     )
     atomic_write(
         _intent_path(workspace),
-        Intent(draft=draft.id, slug=draft.slug, version=version, entry=entry).model_dump_json(),
+        Intent(
+            draft=draft.id,
+            slug=draft.slug,
+            version=version,
+            entry=entry,
+            approval=draft.approvals[-1],
+        ).model_dump_json(),
     )
     checkpoint("intent")
     if current is not None:

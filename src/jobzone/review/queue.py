@@ -68,6 +68,17 @@ def _load_index(workspace: Workspace) -> dict[str, Any]:
     return {}
 
 
+def _cached_row(cached: Any, key: list[int]) -> Row | None:
+    """The index's row for a file whose key is ``key``, if it is there and well formed."""
+    if not isinstance(cached, dict) or cached.get("key") != key:
+        return None
+    try:
+        row = Row.model_validate(cached.get("row"))
+    except ValidationError:
+        return None
+    return row if row.status in _STATUS_ORDER else None
+
+
 def rows(workspace: Workspace) -> list[Row]:
     """A row per draft file; unreadable drafts raise, naming the file."""
     old = _load_index(workspace)
@@ -82,12 +93,10 @@ def rows(workspace: Workspace) -> list[Row]:
             if not name.endswith(".yaml") or not NAME_RE.match(name[:-5]):
                 continue
             stat = entry.stat()
-            key = [stat.st_size, stat.st_mtime_ns]
-            cached = old.get(name)
-            row: Row | None = None
-            if cached is not None and cached.get("key") == key:
-                with contextlib.suppress(ValidationError):
-                    row = Row.model_validate(cached["row"])
+            # Drafts are replaced atomically, so each save is a new inode; with the change time
+            # this catches a rewrite of the same size within the file system's time granularity.
+            key = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
+            row = _cached_row(old.get(name), key)
             if row is None:
                 row = Row.of(load_draft(workspace, name[:-5]))
                 changed = True

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import difflib
+import hashlib
 import itertools
 import textwrap
 from typing import Any
@@ -11,9 +13,10 @@ import yaml
 
 from jobzone.assessment import Assessment
 from jobzone.commentary import Commentary
-from jobzone.documents import dump_yaml
+from jobzone.documents import dump_model, dump_yaml, file_sha256, load_model
 from jobzone.drafts import Draft, FindingRecord, Kind
-from jobzone.review.versions import current_role
+from jobzone.errors import InputError
+from jobzone.review.versions import current_role, kept_versions, version_path
 from jobzone.workspace import Workspace
 
 
@@ -63,25 +66,57 @@ def annotated(data: dict[str, Any], findings: list[tuple[str, FindingRecord]]) -
 
 
 def changes(workspace: Workspace, draft: Draft) -> str | None:
-    """A unified diff of the draft against the canonical version it revises, or None."""
+    """What the draft changes against the canonical version it is based on, or None.
+
+    When the role has moved on since the draft was made, that is the kept version the draft was
+    based on if it can be found (else the current one), and a note says so: approving such a
+    draft is refused until it is redrafted.
+    """
     if draft.base is None:
         return None
-    current = current_role(workspace, draft.base.slug)
+    slug = draft.base.slug
+    current = current_role(workspace, slug)
     if current is None:
-        return f"{draft.base.slug} is no longer in the canonical set\n"
+        return f"{slug} is no longer in the canonical set\n"
+    base, note = _base_of(workspace, draft, current)
     if draft.kind is Kind.commentary:
-        return side_by_side(
-            current.commentary.model_dump(mode="json"),
+        return note + side_by_side(
+            base.commentary.model_dump(mode="json"),
             draft.assessment.get("commentary") or {},
-            f"current (v{current.version})",
+            f"{'current' if base is current else 'based on'} (v{base.version})",
             f"draft {draft.id}",
         )
-    old = dump_yaml(current.content()).splitlines(keepends=True)
+    old = dump_yaml(base.content()).splitlines(keepends=True)
     new = dump_yaml(_content(draft)).splitlines(keepends=True)
     diff = difflib.unified_diff(
-        old, new, f"roles/{draft.base.slug}.yaml (v{current.version})", f"draft {draft.id}"
+        old, new, f"roles/{slug}.yaml (v{base.version})", f"draft {draft.id}"
     )
-    return "".join(diff) or "no changes against the canonical version\n"
+    return note + ("".join(diff) or "no changes against the canonical version\n")
+
+
+def _base_of(workspace: Workspace, draft: Draft, current: Assessment) -> tuple[Assessment, str]:
+    """The version ``draft`` is based on, and a note when that is no longer the current one."""
+    assert draft.base is not None
+    slug = draft.base.slug
+    if file_sha256(workspace.role_path(slug)) == draft.base.sha256:
+        return current, ""
+    for version in reversed(kept_versions(workspace, slug)):
+        with contextlib.suppress(InputError):
+            kept = load_model(Assessment, version_path(workspace, slug, version))
+            # Kept copies differ from the role file they were only in their schema line.
+            if text_sha256(dump_model(kept, "assessment")) == draft.base.sha256:
+                return kept, (
+                    f"note: this draft is based on v{kept.version} of {slug}, which is no longer "
+                    f"current (now v{current.version}); redraft it before approving\n"
+                )
+    return current, (
+        f"note: the version of {slug} this draft is based on is no longer current and is not "
+        f"among the kept versions; the changes shown are against the current v{current.version}\n"
+    )
+
+
+def text_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 COLUMN = 58

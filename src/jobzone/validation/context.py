@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from jobzone.assessment import Assessment
 from jobzone.canonical import CanonicalSet
+from jobzone.commentary import sections
 from jobzone.figures import FigureTable
 from jobzone.rubric import Rubric
 from jobzone.scoring import Score
+from jobzone.validation.claims import Claim, ClaimReader
 from jobzone.validation.findings import Finding, Severity
 
 
@@ -26,6 +29,19 @@ class Context:
     @property
     def figures(self) -> FigureTable | None:
         return FigureTable.build(self.score, self.canonical) if self.score else None
+
+    @cached_property
+    def literal_claims(self) -> list[tuple[str, Claim]]:
+        """Every literal figure claim in the commentary with its section's path, read once for
+        the two rules that judge them."""
+        if self.score is None:
+            return []
+        reader = ClaimReader(self.assessment, self.score, self.rubric, self.canonical)
+        return [
+            (path, claim)
+            for path, text in sections(self.assessment.commentary)
+            for claim in reader.claims(text)
+        ]
 
 
 def error(code: str, path: str, message: str) -> Finding:

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Iterator
 from decimal import Decimal
 
+from jobzone.canonical import profile_of
 from jobzone.commentary import REFERENCE_RE, SELF_FIGURES, parse_reference, referenced_roles
 from jobzone.commentary import sections as commentary_sections
-from jobzone.similarity import Profile
 from jobzone.validation.context import Context, error, warning
 from jobzone.validation.findings import Finding, Severity
 from jobzone.validation.registry import rule
-from jobzone.validation.rules.claims import Claim, ClaimReader
 
 
 def sections(ctx: Context) -> Iterator[tuple[str, str]]:
@@ -72,33 +70,13 @@ def role_not_canonical(ctx: Context) -> Iterator[Finding]:
             )
 
 
-#: The claims of the last context read, so that its two rules share one reading. The pair is
-#: replaced whole, so another thread sees the old pair or the new one, never a mix; the context is
-#: held weakly, so the canonical set it points to is not kept alive.
-_last_read: tuple[weakref.ref[Context], list[tuple[str, Claim]]] | None = None
-
-
-def literal_claims(ctx: Context) -> list[tuple[str, Claim]]:
-    """Every literal figure claim in the commentary, with its section's path."""
-    global _last_read
-    last = _last_read
-    if last is not None and last[0]() is ctx:
-        return last[1]
-    claims: list[tuple[str, Claim]] = []
-    if ctx.score is not None:
-        reader = ClaimReader(ctx.assessment, ctx.score, ctx.rubric, ctx.canonical)
-        claims = [(path, claim) for path, text in sections(ctx) for claim in reader.claims(text)]
-    _last_read = (weakref.ref(ctx), claims)
-    return claims
-
-
 @rule(
     "commentary.figure-mismatch",
     Severity.error,
     "a figure written in the commentary must match the score or the canonical set",
 )
 def figure_mismatch(ctx: Context) -> Iterator[Finding]:
-    for path, claim in literal_claims(ctx):
+    for path, claim in ctx.literal_claims:
         if claim.agreeing is None:
             meant = claim.figures[0]
             yield error(
@@ -115,7 +93,7 @@ def figure_mismatch(ctx: Context) -> Iterator[Finding]:
     "figures in the commentary should be references, not typed numbers",
 )
 def literal_figure(ctx: Context) -> Iterator[Finding]:
-    for path, claim in literal_claims(ctx):
+    for path, claim in ctx.literal_claims:
         agreeing = claim.agreeing
         if agreeing is not None:
             yield warning(
@@ -136,9 +114,7 @@ def similar_role_uncompared(ctx: Context) -> Iterator[Finding]:
         return
     limits = ctx.rubric.limits
     a = ctx.assessment
-    nearest = ctx.canonical.most_similar(
-        Profile.of([a.title, *a.role.aliases], [t.name for t in a.tasks]), limit=1
-    )
+    nearest = ctx.canonical.most_similar(profile_of(a), limit=1)
     if not nearest or nearest[0][1] < limits.similar_role_min_similarity:
         return
     role, similarity = nearest[0]

@@ -31,8 +31,6 @@ rounded half up to the precision written ("AIJRI 43" agrees with 42.6).
 from __future__ import annotations
 
 import re
-import weakref
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -280,28 +278,6 @@ class RoleNames:
         return cls(slugs=slugs, max_words=max((len(k.split()) for k in slugs), default=0))
 
 
-_NAMES: OrderedDict[int, tuple[weakref.ref[object], int, RoleNames]] = OrderedDict()
-_NAMES_KEPT = 8
-
-
-def role_names(canonical: CanonicalSet) -> RoleNames:
-    """The names of every role of the loaded set ``canonical`` is a view of, built once per set.
-
-    Every view of a set (``without()``) shares its ``shared`` roles, so the table is cached on
-    that object's identity, through a weak reference so a dropped set is not kept alive.
-    """
-    shared = canonical.shared
-    cached = _NAMES.get(id(shared))
-    if cached is not None and cached[0]() is shared and cached[1] == len(shared.by_slug):
-        _NAMES.move_to_end(id(shared))
-        return cached[2]
-    names = RoleNames.of(shared.by_slug.values())
-    _NAMES[id(shared)] = (weakref.ref(shared), len(shared.by_slug), names)
-    while len(_NAMES) > _NAMES_KEPT:
-        _NAMES.popitem(last=False)
-    return names
-
-
 class Subject(NamedTuple):
     """The role a figure is about, and where the phrase naming it starts."""
 
@@ -323,7 +299,7 @@ class Names:
     def canonical(self) -> RoleNames:
         """The canonical set's names, looked up only once some phrase needs them."""
         if self._canonical is None:
-            self._canonical = role_names(self._view)
+            self._canonical = self._view.table(RoleNames.of)
         return self._canonical
 
     @cached_property
