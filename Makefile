@@ -27,11 +27,14 @@ schemas: $(STAMP)
 	$(BIN)/python -m jobzone.schemas
 
 demo: $(STAMP)
+	$(BIN)/jobzone demo
 	$(BIN)/jobzone check
 	$(BIN)/jobzone render mlops-engineer
 
 bench: $(STAMP)
 	$(BIN)/python bench/check_bench.py
+	$(BIN)/python bench/draft_bench.py
+	$(BIN)/python bench/queue_bench.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from jobzone import __version__
-from jobzone.cli import assess, canon, commentary, drafting, review
+from jobzone.cli import assess, canon, commentary, demo, drafting, review
 from jobzone.cli.app import JobzoneGroup, workspace_option
 
 
@@ -25,6 +25,7 @@ for command in (
     *commentary.COMMANDS,
     *assess.COMMANDS,
     *canon.COMMANDS,
+    *demo.COMMANDS,
 ):
     cli.add_command(command)
 
