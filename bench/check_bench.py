@@ -44,9 +44,12 @@ from typing import Any
 import yaml
 
 from jobzone.assessment import Assessment
+from jobzone.canonical import load_canonical
 from jobzone.cli import cli
 from jobzone.documents import schema_header
+from jobzone.figures import basis_of
 from jobzone.scoring import score
+from jobzone.workspace import Workspace
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "roles" / "mlops-engineer.yaml"
@@ -302,7 +305,22 @@ def generate(root: Path, n: int, seed_value: int) -> tuple[list[Path], int]:
             for lo, hi in itertools.pairwise(bounds)
         ]
         size = sum(f.result() for f in futures)
+    record_bases(root)
     return sorted((root / "roles").glob("*.yaml")), size
+
+
+def record_bases(root: Path) -> None:
+    """Record in each commentary the figures it is written against, as jobzone does when it
+    writes one, so the generated set is fresh rather than stale throughout."""
+    canonical = load_canonical(Workspace(root))
+    header = schema_header("assessment")
+    for role in canonical:
+        a = role.assessment
+        basis = basis_of(a.commentary, role.score, canonical.without(a.slug))
+        data = yaml.load(role.path.read_text(encoding="utf-8"), Loader=PLAIN_LOADER)
+        data["commentary"]["written_against"] = basis.model_dump()
+        text = header + yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True)
+        role.path.write_text(text, encoding="utf-8")
 
 
 # --- Timing -------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ the roles that share a title word with the query, so checking a large set stays 
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -81,12 +82,22 @@ class SimilarityIndex:
     def ranked(
         self, query: Profile, *, exclude: frozenset[str] = frozenset(), limit: int = 3
     ) -> list[tuple[str, float]]:
-        """Up to ``limit`` (slug, similarity) pairs, most similar first, ties by slug."""
-        candidates = self.candidates(query)
-        scored = [
-            (slug, query.similarity(self.profiles[slug]))
-            for slug in candidates
-            if slug not in exclude
-        ]
-        scored.sort(key=lambda pair: (-pair[1], pair[0]))
-        return scored[:limit]
+        """Up to ``limit`` (slug, similarity) pairs, most similar first, ties by slug.
+
+        Candidates are visited by title similarity, best first; once even a perfect task match
+        could not lift the next one into the top ``limit``, the rest are skipped."""
+        by_title = sorted(
+            (
+                (-jaccard(query.title_words, self.profiles[slug].title_words), slug)
+                for slug in self.candidates(query)
+                if slug not in exclude
+            ),
+        )
+        best: list[tuple[float, str]] = []  # (-similarity, slug), kept sorted
+        for negative_title, slug in by_title:
+            ceiling = TITLE_WEIGHT * -negative_title + TASK_WEIGHT
+            if len(best) == limit and ceiling < -best[-1][0]:
+                break
+            bisect.insort(best, (-query.similarity(self.profiles[slug]), slug))
+            del best[limit:]
+        return [(slug, -negative) for negative, slug in best]

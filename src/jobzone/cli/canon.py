@@ -42,7 +42,9 @@ def check_cmd(as_json: bool) -> None:
     results = []
     failed = bool(canonical.broken)
     for role in sorted(canonical, key=lambda r: r.slug):
-        report = validate(role.assessment, canonical, expected_slug=role.path.stem)
+        report = validate(
+            role.assessment, canonical, expected_slug=role.path.stem, scored=role.score
+        )
         failed = failed or not report.ok
         results.append(
             {"slug": role.slug, "aijri": float(role.score.shown_aijri), **report.to_dict()}

@@ -8,7 +8,6 @@ from functools import cached_property
 from jobzone.assessment import Assessment
 from jobzone.canonical import CanonicalSet
 from jobzone.commentary import sections
-from jobzone.figures import FigureTable
 from jobzone.rubric import Rubric
 from jobzone.scoring import Score
 from jobzone.validation.claims import Claim, ClaimReader
@@ -25,10 +24,6 @@ class Context:
     canonical: CanonicalSet
     #: The slug the file name implies, when the assessment was read from a role file.
     expected_slug: str | None = None
-
-    @property
-    def figures(self) -> FigureTable | None:
-        return FigureTable.build(self.score, self.canonical) if self.score else None
 
     @cached_property
     def literal_claims(self) -> list[tuple[str, Claim]]:

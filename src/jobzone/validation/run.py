@@ -11,7 +11,7 @@ from jobzone.canonical import CanonicalSet
 from jobzone.documents import schema_problems
 from jobzone.errors import InputError
 from jobzone.rubric import load_rubric
-from jobzone.scoring import score
+from jobzone.scoring import Score, score
 from jobzone.validation import rules as _rules  # noqa: F401 - registers the rules
 from jobzone.validation.context import Context
 from jobzone.validation.findings import Finding, Report, Severity
@@ -23,13 +23,17 @@ def validate(
     canonical: CanonicalSet | None = None,
     *,
     expected_slug: str | None = None,
+    scored: Score | None = None,
 ) -> Report:
-    """Every finding for a parsed assessment, against the canonical set (itself excluded)."""
+    """Every finding for a parsed assessment, against the canonical set (itself excluded).
+
+    ``scored`` saves re-scoring an assessment whose score the caller already has."""
     others = (canonical if canonical is not None else CanonicalSet()).without(assessment.slug)
-    try:
-        scored = score(assessment)
-    except InputError:
-        scored = None
+    if scored is None:
+        try:
+            scored = score(assessment)
+        except InputError:
+            scored = None
     ctx = Context(
         assessment=assessment,
         rubric=load_rubric(assessment.rubric),
