@@ -33,9 +33,9 @@ from click.testing import CliRunner, Result
 from jobzone.canonical import load_canonical
 from jobzone.cli import cli
 from jobzone.drafting.budget import Budget
-from jobzone.drafting.client import CallRecord
 from jobzone.drafting.journal import Journal, RunRequest
 from jobzone.drafting.pipeline import DraftRun, check_title
+from jobzone.drafting.records import CallRecord
 from jobzone.drafting.settings import ModelSettings
 from jobzone.drafting.usage import PriceTable
 from jobzone.drafts import Draft, load_draft

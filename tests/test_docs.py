@@ -7,7 +7,7 @@ import re
 import click
 import pytest
 
-from jobzone.cli import cli
+from jobzone.cli import COMMANDS, cli
 from jobzone.validation.registry import RULES
 
 from .conftest import REPO
@@ -22,7 +22,13 @@ def _section(name: str) -> str:
     return match.group(1)
 
 
-@pytest.mark.parametrize("name", sorted(cli.commands))
+def _command(name: str) -> click.Command:
+    command = cli.get_command(click.Context(cli), name)
+    assert command is not None
+    return command
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
 def test_every_command_has_a_readme_section(name: str) -> None:
     _section(name)
 
@@ -31,8 +37,8 @@ def test_every_command_has_a_readme_section(name: str) -> None:
     ("name", "option"),
     [
         (name, opt)
-        for name, command in sorted(cli.commands.items())
-        for param in command.params
+        for name in sorted(COMMANDS)
+        for param in _command(name).params
         if isinstance(param, click.Option) and not param.hidden
         for opt in param.opts
         if opt.startswith("--")

@@ -153,7 +153,11 @@ def load_model(model: type[M], path: Path) -> M:
 
 
 class _BlockDumper(yaml.SafeDumper):
-    """Long or multi-line text as ``|`` block scalars; enums as their values."""
+    """Long or multi-line text as ``|`` block scalars; enums as their values; no anchors, so a
+    value written twice (a timestamp, say) reads as itself both times."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
 
 
 #: Characters YAML reads as line breaks; only the double-quoted style keeps them (escaped).

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, WithJsonSche
 from jobzone.assessment import Assessment
 from jobzone.canonical import CanonicalSet
 from jobzone.documents import atomic_write, dump_model, load_model
-from jobzone.drafting.client import CallRecord
+from jobzone.drafting.records import CallRecord
 from jobzone.drafting.usage import Usage
 from jobzone.errors import InputError, NotFoundError
 from jobzone.history import HistoryEntry, content_hash

@@ -105,6 +105,3 @@ def render_cmd(target: str, fmt: str, output: Path | None) -> None:
         click.echo(text, nl=False)
     else:
         atomic_write(output, text)
-
-
-COMMANDS = (score_cmd, validate_cmd, render_cmd)

@@ -69,6 +69,3 @@ def check_cmd(as_json: bool) -> None:
         click.echo(f"{len(results)} roles checked, {len(canonical.broken)} unreadable")
     if failed:
         raise click.exceptions.Exit(EXIT_FINDINGS)
-
-
-COMMANDS = (roles_cmd, check_cmd)

@@ -83,6 +83,3 @@ def commentary_cmd(
             f"a commentary draft for this version of {results[0].draft.slug} is already "
             f"queued: {results[0].draft.id}"
         )
-
-
-COMMANDS = (commentary_cmd,)

@@ -78,6 +78,3 @@ def demo_cmd(ctx: click.Context, keep: Path | None) -> None:
         f"\nExplore it: jobzone --workspace {scratch} show <id>; live drafting needs "
         "OPENAI_API_KEY or OPENAI_BASE_URL (see the README)."
     )
-
-
-COMMANDS = (demo_cmd,)

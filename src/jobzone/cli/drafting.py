@@ -202,6 +202,3 @@ def _format(s: dict[str, Any]) -> str:
         f"cost      {cost}",
     ]
     return "\n".join(lines)
-
-
-COMMANDS = (draft_cmd,)

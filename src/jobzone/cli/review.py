@@ -10,13 +10,11 @@ from collections.abc import Callable
 import click
 
 from jobzone.cli.app import json_option, print_json, workspace
-from jobzone.drafting.settings import ModelSettings
-from jobzone.drafting.usage import PriceTable
 from jobzone.drafts import Draft, draft_path, load_draft
 from jobzone.errors import InputError
-from jobzone.identity import author_name, reviewer_name
+from jobzone.identity import reviewer_name
 from jobzone.locking import workspace_lock
-from jobzone.review import decisions, editing, queue, redrafting, showing
+from jobzone.review import decisions, editing, queue, showing
 from jobzone.review.promotion import approve, recover
 from jobzone.review.versions import current_role
 from jobzone.workspace import Workspace, check_name
@@ -185,38 +183,6 @@ def request_changes_cmd(draft_id: str, reviewer: str | None, note: str, as_json:
     )
 
 
-@click.command("redraft")
-@click.argument("draft_id", metavar="ID")
-@click.option("--model", help="Model name [default: $JOBZONE_MODEL, else gpt-5-mini].")
-@json_option
-def redraft_cmd(draft_id: str, model: str | None, as_json: bool) -> None:
-    """Re-run the drafting stages with the reviewers' notes; keeps the earlier revision."""
-    ws = workspace()
-    settings = ModelSettings.from_env(model)
-    progress = (lambda _m: None) if as_json else (lambda m: click.echo(f"  {m}", err=True))
-    draft = redrafting.redraft(
-        ws, check_name(draft_id, "id"), author_name(), settings, PriceTable.load(), progress
-    )
-    score = draft.score or {}
-    if as_json:
-        print_json(
-            {
-                "id": draft.id,
-                "revision": draft.revision,
-                "status": draft.status.value,
-                "aijri": score.get("aijri"),
-                "zone": score.get("zone"),
-                "findings": draft.findings.model_dump(),
-            }
-        )
-    else:
-        click.echo(
-            f"redrafted {draft.id}: revision {draft.revision}, "
-            f"{score.get('aijri', '-')} {score.get('sub_label', '')}, "
-            f"{len(draft.findings.errors)} errors, {len(draft.findings.warnings)} warnings"
-        )
-
-
 def _choose(error: InputError) -> str:
     click.echo(f"jobzone: the edited file does not parse: {error.message}", err=True)
     if not sys.stdin.isatty():
@@ -267,16 +233,3 @@ def history_cmd(target: str, as_json: bool) -> None:
         click.echo(label)
         for line in showing.history_lines(entries):
             click.echo(f"  {line}")
-
-
-COMMANDS = (
-    queue_cmd,
-    show_cmd,
-    diff_cmd,
-    approve_cmd,
-    reject_cmd,
-    request_changes_cmd,
-    redraft_cmd,
-    edit_cmd,
-    history_cmd,
-)

@@ -20,8 +20,9 @@ from typing import Any
 import openai
 import tenacity
 from openai.types.chat import ChatCompletionMessageParam
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import ValidationError
 
+from jobzone.drafting.records import CallRecord
 from jobzone.drafting.settings import ModelSettings
 from jobzone.drafting.stages import Answer, Stage
 from jobzone.drafting.usage import Usage
@@ -35,22 +36,6 @@ from jobzone.errors import (
 
 TRANSIENT_STATUSES = frozenset({408, 409, 429})
 CONFIG_STATUSES = frozenset({401, 403, 404})
-
-
-class CallRecord(BaseModel):
-    """One HTTP attempt, whatever its outcome: what the draft's provenance lists."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    stage: str
-    round: int
-    attempt: int
-    outcome: str
-    at: datetime
-    latency_ms: int
-    max_completion_tokens: int
-    usage: Usage
-    error: str | None = None
 
 
 @dataclass(frozen=True)

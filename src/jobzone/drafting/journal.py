@@ -16,7 +16,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 
 from jobzone.documents import atomic_write
-from jobzone.drafting.client import CallRecord
+from jobzone.drafting.records import CallRecord
 from jobzone.errors import NotFoundError
 from jobzone.workspace import Workspace, check_name
 

@@ -31,9 +31,10 @@ from jobzone.drafting.assemble import (
     slugify,
 )
 from jobzone.drafting.budget import Budget
-from jobzone.drafting.client import CallRecord, ModelClient, Reply
+from jobzone.drafting.client import ModelClient, Reply
 from jobzone.drafting.journal import Journal
 from jobzone.drafting.prompts import prompt_versions, repair_messages, stage_messages
+from jobzone.drafting.records import CallRecord
 from jobzone.drafting.settings import ModelSettings
 from jobzone.drafting.stages import COMMENTARY, PROFILE, ROLE, TASKS, Stage, owner_of
 from jobzone.drafting.usage import PriceTable, Usage
