@@ -114,21 +114,21 @@ def test_draft_still_invalid_after_repairs_is_kept_with_findings(
 @pytest.mark.vcr
 @pytest.mark.fake_scenario("rate-limited")
 def test_429_waits_for_retry_after_then_succeeds(drafting_env: DraftingEnv) -> None:
-    outcome = drafting_env.pipeline().execute()
-    calls = outcome.draft.provenance.calls
+    draft = drafting_env.pipeline().execute()
+    calls = draft.provenance.calls
     tasks = [(c.attempt, c.outcome) for c in calls if c.stage == "tasks"]
     assert tasks == [(1, "http 429"), (2, "ok")]
     assert drafting_env.sleeps == [1.0]  # the server's Retry-After, honoured exactly
     assert len(calls) == 5
-    assert outcome.draft.findings.errors == []
+    assert draft.findings.errors == []
     assert drafting_env.http_requests() == 5
 
 
 @pytest.mark.vcr
 @pytest.mark.fake_scenario("server-errors")
 def test_500_twice_then_success_takes_three_attempts(drafting_env: DraftingEnv) -> None:
-    outcome = drafting_env.pipeline().execute()
-    calls = outcome.draft.provenance.calls
+    draft = drafting_env.pipeline().execute()
+    calls = draft.provenance.calls
     profile = [(c.attempt, c.outcome) for c in calls if c.stage == "profile"]
     assert profile == [(1, "http 500"), (2, "http 500"), (3, "ok")]
     # No Retry-After: exponential backoff with up to a second of jitter.
@@ -136,7 +136,7 @@ def test_500_twice_then_success_takes_three_attempts(drafting_env: DraftingEnv) 
     assert 1.0 <= first <= 2.0
     assert 2.0 <= second <= 3.0
     assert len(calls) == 6
-    assert outcome.draft.findings.errors == []
+    assert draft.findings.errors == []
     assert drafting_env.http_requests() == 6
 
 

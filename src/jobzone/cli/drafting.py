@@ -14,10 +14,10 @@ from jobzone.cli.app import json_option, print_json, workspace
 from jobzone.drafting.assemble import slugify
 from jobzone.drafting.budget import Budget
 from jobzone.drafting.journal import Journal, RunRequest
-from jobzone.drafting.pipeline import DraftRun, Outcome, check_title
+from jobzone.drafting.pipeline import DraftRun, check_title
 from jobzone.drafting.settings import ModelSettings
 from jobzone.drafting.usage import PriceTable, Usage
-from jobzone.drafts import draft_path, save_draft
+from jobzone.drafts import Draft, draft_path, save_draft
 from jobzone.errors import (
     EXIT_FINDINGS,
     BudgetExceededError,
@@ -106,7 +106,7 @@ def draft_cmd(
         progress=progress,
     )
     try:
-        outcome = run.execute()
+        draft = run.execute()
     except (BudgetExceededError, ModelCallError, KeyboardInterrupt):
         click.echo(
             f"jobzone: run {journal.request.id} stopped; its answers are kept. "
@@ -114,14 +114,14 @@ def draft_cmd(
             err=True,
         )
         raise
-    save_draft(ws, outcome.draft)
-    journal.finish("drafted", outcome.draft.id)
-    summary = _summary(ws, outcome)
+    save_draft(ws, draft)
+    journal.finish("drafted", draft.id)
+    summary = _summary(ws, draft)
     if as_json:
         print_json(summary)
     else:
         click.echo(_format(summary))
-    if outcome.draft.findings.errors:
+    if draft.findings.errors:
         raise click.exceptions.Exit(EXIT_FINDINGS)
 
 
@@ -158,8 +158,7 @@ def _reopen(ws: Workspace, run_id: str) -> Journal:
     return journal
 
 
-def _summary(ws: Workspace, outcome: Outcome) -> dict[str, Any]:
-    draft = outcome.draft
+def _summary(ws: Workspace, draft: Draft) -> dict[str, Any]:
     p = draft.provenance
     score = draft.score or {}
     return {

@@ -126,11 +126,6 @@ class StageState:
 
 
 @dataclass
-class Outcome:
-    draft: Draft
-
-
-@dataclass
 class DraftRun:
     workspace_canonical: CanonicalSet
     journal: Journal
@@ -203,7 +198,7 @@ class DraftRun:
         request = self.journal.request
         return {"similar": self.similar, "notes": bool(request.notes), "today": request.assessed_on}
 
-    def execute(self) -> Outcome:
+    def execute(self) -> Draft:
         """Draft a whole role, or, with ``fixed`` set, only the commentary of one."""
         if self.fixed is not None:
             states: dict[str, StageState] = {}
@@ -352,14 +347,14 @@ class DraftRun:
         commentary = {**assessment["commentary"], "written_against": basis.model_dump()}
         return {**assessment, "commentary": commentary}
 
-    def _finish(self, states: dict[str, StageState]) -> Outcome:
+    def _finish(self, states: dict[str, StageState]) -> Draft:
         request = self.journal.request
         assessment = self._with_basis(self._assemble(states))
         findings = findings_of(assessment, self.workspace_canonical)
         calls = self.journal.calls()
         usage = sum((c.usage for c in calls), Usage())
         now = dt.datetime.now(dt.UTC)
-        draft = Draft(
+        return Draft(
             id=request.id,
             kind=self._kind(),
             status=Status.pending,
@@ -394,4 +389,3 @@ class DraftRun:
                 )
             ],
         )
-        return Outcome(draft=draft)

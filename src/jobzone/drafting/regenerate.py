@@ -91,7 +91,7 @@ def regenerate(
         progress=progress,
         fixed=fixed,
     )
-    draft = run.execute().draft
+    draft = run.execute()
     with workspace_lock(workspace):
         save_draft(workspace, draft)
         journal.finish("drafted", draft.id)

@@ -83,7 +83,7 @@ def redraft(
         budget=Budget(None),
         progress=progress,
     )
-    fresh = run.execute().draft
+    fresh = run.execute()
     with workspace_lock(workspace):
         current = load_draft(workspace, draft_id)
         if current.revision != draft.revision or current.status is not Status.changes_requested:
