@@ -11,36 +11,14 @@ import json
 import re
 from typing import Any
 
+from jobzone.assessment import Barriers, Evidence, Protective, RoleDefinition
 from jobzone.drafting.stages import COMMENTARY, PROFILE, ROLE, TASKS, Stage
 
-PROTECTIVE = (
-    "embodied_physicality",
-    "deep_interpersonal_connection",
-    "goal_setting_moral_judgment",
-)
-EVIDENCE = (
-    "job_posting_trends",
-    "company_actions",
-    "wage_trends",
-    "ai_tool_maturity",
-    "expert_consensus",
-)
-BARRIERS = (
-    "regulatory_licensing",
-    "physical_presence",
-    "union_collective_bargaining",
-    "liability_accountability",
-    "cultural_ethical",
-)
-ROLE_FIELDS = (
-    "seniority",
-    "primary_function",
-    "not_this_role",
-    "typical_experience",
-    "seniority_note",
-    "aliases",
-    "tags",
-)
+#: Field names of the assessment's parts, read from the models so the two cannot drift apart.
+PROTECTIVE = tuple(Protective.model_fields)
+EVIDENCE = tuple(Evidence.model_fields)
+BARRIERS = tuple(Barriers.model_fields)
+ROLE_FIELDS = tuple(RoleDefinition.model_fields)
 EMPTY_COMMENTARY: dict[str, Any] = {
     "score_vs_reality": "",
     "numbers_dont_capture": [],
