@@ -8,8 +8,9 @@ message that follows an assistant message.
 
 A *scenario* scripts what goes wrong: per stage, a list of faults served in order (``429`` with
 ``retry-after: 1``, ``500``, ``400``, a refusal, an answer cut off by the token limit), then normal
-answers; and whether the tasks stage answers with shares summing to 95 (once, or every time).
-``latency_ms`` delays every answer, for the bench.
+answers; whether the tasks stage answers with shares summing to 95 (once, or every time); and
+whether the commentary stage types a wrong figure and names a role outside the canonical set (on a
+first attempt only, or every time). ``latency_ms`` delays every answer, for the bench.
 
     python -m tests.fake_openai --scenario clean --latency 200      # prints the base URL
 
@@ -51,12 +52,16 @@ class Scenario:
     #: "ok": shares sum to 100; "first-95": 95 on a first attempt, 100 on a repair;
     #: "always-95": 95 every time.
     tasks_sum: str = "ok"
+    #: "ok": clean commentary; "first-wrong": a wrong literal AIJRI and a role outside the set on a
+    #: first attempt, clean on a repair; "always-wrong": wrong every time.
+    commentary: str = "ok"
 
     def __post_init__(self) -> None:
         for stage, faults in self.faults.items():
             assert stage in STAGE_BY_SCHEMA.values(), stage
             assert all(f in FAULTS for f in faults), faults
         assert self.tasks_sum in ("ok", "first-95", "always-95"), self.tasks_sum
+        assert self.commentary in ("ok", "first-wrong", "always-wrong"), self.commentary
 
 
 SCENARIOS: dict[str, Scenario] = {
@@ -70,6 +75,8 @@ SCENARIOS: dict[str, Scenario] = {
         Scenario("bad-request", faults={"role": ("400",)}),
         Scenario("refusal", faults={"role": ("refusal",)}),
         Scenario("truncated", faults={"role": ("length", "length")}),
+        Scenario("commentary-wrong-figure-once", commentary="first-wrong"),
+        Scenario("commentary-wrong-figure-always", commentary="always-wrong"),
     )
 }
 
@@ -469,6 +476,127 @@ HYGIENIST: dict[str, dict[str, Any]] = {
     },
 }
 
+# Commentary alone, for `jobzone commentary` (regenerating a canonical role's text). Both roles
+# are in tests/data/commentary/roles/; drafting either title from scratch still gets the SRE's
+# role, tasks and profile answers under that title, as before.
+MLOPS_COMMENTARY: dict[str, Any] = {
+    "score_vs_reality": (
+        "The label {{ sub_label }} at {{ aijri }} suits a job that is busy but shifting underneath "
+        "it: {{ share_3plus }} of task time goes to exposed tasks, and {{ split.displacement }} is "
+        "already passing to managed platforms. Knowing how models misbehave is what keeps it "
+        "{{ distance.green }} points short of the Green threshold rather than further down, and an "
+        "evidence total of {{ evidence_total }} says employers still hire for it."
+    ),
+    "numbers_dont_capture": [
+        "Much of the work now travels under other names, such as ML platform or AI "
+        "infrastructure engineer, so a falling count for this exact title says little about "
+        "the work itself.",
+        "Managed platforms take most of the money spent on MLOps; a growing market for the tools "
+        "can sit beside flat hiring of the people who run them.",
+        "Serving large language models has brought back hands-on work with accelerators, "
+        "batching and latency that the task list only hints at.",
+    ],
+    "who_should_worry": (
+        "Engineers whose week goes on pushing models through a managed service with default "
+        "settings, minding scheduled retraining jobs and tidying experiment trackers should take "
+        "the score seriously. Those who design serving for unusual workloads, run inference "
+        "fleets or build the internal platform others deploy onto are safer than it suggests."
+    ),
+    "outlook": (
+        "Expect fewer and more senior people per organisation, each looking after a platform "
+        "that handles routine deployment and tracking on its own, with their time going to "
+        "inference cost, reliability and the governance of models in production."
+    ),
+    "survival_strategy": [
+        "Learn the inference stack in depth: model servers, batching, quantisation and "
+        "accelerator scheduling are where managed services still fall short.",
+        "Own model governance inside the pipeline, including lineage, audit trails and release "
+        "checks that an auditor can inspect.",
+        "Build platforms rather than operate them, so your work is the part a managed service "
+        "cannot configure for you.",
+    ],
+    "where_to_look_next": [
+        {
+            "slug": "devops-engineer",
+            "reason": "Release pipelines, containers and infrastructure code are shared ground, "
+            "though {{ role:devops-engineer }} is under more pressure from coding assistants.",
+        }
+    ],
+    "timeline": (
+        "Routine deployment and tracking keep moving to managed platforms over the next few "
+        "years; demand for engineers who run model inference at scale should outlast that shift."
+    ),
+}
+
+DEVOPS_COMMENTARY: dict[str, Any] = {
+    "score_vs_reality": (
+        "{{ sub_label }} at {{ aijri }} reads right for a job whose main products, pipeline "
+        "definitions and infrastructure modules, are what coding assistants write most reliably. "
+        "{{ split.displacement }} of task time is marked displacement, and the distance to the "
+        "Yellow threshold is {{ distance.yellow }} points."
+    ),
+    "numbers_dont_capture": [
+        "Delivery work is spreading to developers and platform teams, so the title shrinks "
+        "faster than the tasks it used to name.",
+        "Generated configuration fails in unfamiliar ways, and somebody still has to read it "
+        "closely enough to fix a broken release late at night.",
+    ],
+    "who_should_worry": (
+        "Engineers who mostly edit pipeline files, copy infrastructure modules between projects "
+        "and rerun failed jobs are the most exposed. Those who design delivery systems, own "
+        "access and secrets policy and agree release rules with many teams are much less so."
+    ),
+    "outlook": (
+        "The job narrows into a small platform function: a few engineers supervising delivery "
+        "systems that assistants largely write and repair, spending more of their time on "
+        "security, cost and recovery."
+    ),
+    "survival_strategy": [
+        "Move from writing pipelines to designing the delivery platform and its guard rails.",
+        "Specialise in supply-chain security: signing, provenance and policy for generated code.",
+        "Learn how model-backed services are shipped and rolled back, where practice is young.",
+    ],
+    "where_to_look_next": [
+        {
+            "slug": "mlops-engineer",
+            "reason": "Container, pipeline and monitoring skills carry over to running models in "
+            "production ({{ role:mlops-engineer }}).",
+        }
+    ],
+    "timeline": (
+        "Routine pipeline and infrastructure-code work passes to assistants over the next few "
+        "years; delivery design and security stay with people for longer."
+    ),
+}
+
+#: Commentary answers by normalised title, ahead of the title's canned role (if any).
+COMMENTARY_BY_TITLE: dict[str, dict[str, Any]] = {
+    "mlops engineer": MLOPS_COMMENTARY,
+    "devops engineer": DEVOPS_COMMENTARY,
+}
+
+#: What the wrong-commentary scenarios add to a first (or every) commentary answer: a literal
+#: AIJRI that matches neither role, and a role that is not in the canonical set.
+WRONG_FIGURE = "AIJRI 41.2"
+OUTSIDE_ROLE = "data-engineer"
+
+
+def wrong_commentary(answer: dict[str, Any]) -> dict[str, Any]:
+    """``answer`` citing a wrong figure and naming a role outside the canonical set."""
+    wrong = copy.deepcopy(answer)
+    wrong["score_vs_reality"] = (
+        f"On this assessment the role lands at {WRONG_FIGURE}. " + wrong["score_vs_reality"]
+    )
+    wrong["where_to_look_next"].append(
+        {
+            "slug": OUTSIDE_ROLE,
+            "reason": "Orchestration and pipeline skills move easily to "
+            f"{{{{ role:{OUTSIDE_ROLE} }}}}.",
+        }
+    )
+    return wrong
+
+
 #: Canned answers by normalised title (titles and aliases).
 CANNED: dict[str, dict[str, dict[str, Any]]] = {
     "site reliability engineer": SRE,
@@ -577,7 +705,11 @@ def answer_for(
     title = _title_of(data)
     if stage == "role" and not looks_like_a_title(title) and title.casefold() not in CANNED:
         return copy.deepcopy(NOT_A_TITLE)
-    answer = copy.deepcopy(canned_for(title)[stage])
+    key = " ".join(title.casefold().split())
+    if stage == "commentary" and key in COMMENTARY_BY_TITLE:
+        answer = copy.deepcopy(COMMENTARY_BY_TITLE[key])
+    else:
+        answer = copy.deepcopy(canned_for(title)[stage])
     if stage == "tasks":
         short = scenario.tasks_sum == "always-95" or (
             scenario.tasks_sum == "first-95" and not repair
@@ -591,6 +723,11 @@ def answer_for(
         answer["where_to_look_next"] = [
             item for item in answer["where_to_look_next"] if item["slug"] in known
         ]
+        wrong = scenario.commentary == "always-wrong" or (
+            scenario.commentary == "first-wrong" and not repair
+        )
+        if wrong:
+            answer = wrong_commentary(answer)
     return answer
 
 

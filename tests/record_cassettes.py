@@ -2,6 +2,7 @@
 
     .venv/bin/python -m tests.record_cassettes            # everything, against the fake server
     .venv/bin/python -m tests.record_cassettes --demo     # only src/jobzone/demo/cassette.yaml
+    .venv/bin/python -m tests.record_cassettes --commentary   # only test_commentary.py's
     .venv/bin/python -m tests.record_cassettes --real     # test_drafting.py against a real
                                                           # endpoint (OPENAI_API_KEY/BASE_URL)
 
@@ -9,7 +10,9 @@ Against the fake server, each test starts its own tests/fake_openai.py server on
 the scenario of its ``fake_scenario`` marker (see drafting_support.py); nothing leaves the
 machine. ``--real`` records the tests of tests/test_drafting.py whose scenario is clean with the
 endpoint in the environment; the scripted faults of test_drafting_faults.py need the fake server
-and are left as they are. Run from the repository's root.
+and are left as they are, and so are the commentary cassettes of test_commentary.py (they expect
+the fake server's canned commentary and its wrong-figure scenarios). Run from the repository's
+root.
 """
 
 from __future__ import annotations
@@ -23,7 +26,8 @@ import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-TEST_FILES = ("tests/test_drafting.py", "tests/test_drafting_faults.py")
+COMMENTARY_TESTS = "tests/test_commentary.py"
+TEST_FILES = ("tests/test_drafting.py", "tests/test_drafting_faults.py", COMMENTARY_TESTS)
 
 
 def pytest(*args: str, env: dict[str, str] | None = None) -> int:
@@ -70,10 +74,17 @@ def main() -> int:
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--demo", action="store_true", help="record the demo cassette only")
     group.add_argument("--real", action="store_true", help="record against $OPENAI_BASE_URL")
+    group.add_argument(
+        "--commentary", action="store_true", help="record test_commentary.py's cassettes only"
+    )
     args = parser.parse_args()
     if args.demo:
         record_demo()
         return pytest("tests/test_drafting.py", "-k", "demo_cassette", "-q")
+    if args.commentary:
+        env = {**os.environ, "JOBZONE_RECORD_AGAINST": "fake"}
+        code = pytest(COMMENTARY_TESTS, "--record-mode=rewrite", "-q", env=env)
+        return code or pytest(COMMENTARY_TESTS, "-q")
     if args.real:
         if not (os.environ.get("OPENAI_API_KEY") or os.environ.get("OPENAI_BASE_URL")):
             raise SystemExit("set OPENAI_API_KEY and/or OPENAI_BASE_URL to record for real")

@@ -60,6 +60,12 @@ def commentary_cmd(
                 progress=progress,
             )
         )
+    if not stale and not results[0].queued:
+        # Raised before anything is printed, so that --json prints one object: the error.
+        raise ConflictError(
+            f"a commentary draft for this version of {results[0].draft.slug} is already "
+            f"queued: {results[0].draft.id}"
+        )
     rows = [
         {
             "id": r.draft.id,
@@ -78,8 +84,3 @@ def commentary_cmd(
             click.echo(f"{row['id']}: {state}, {row['errors']} errors, {row['warnings']} warnings")
         if stale and not rows:
             click.echo("no stale commentary")
-    if not stale and not results[0].queued:
-        raise ConflictError(
-            f"a commentary draft for this version of {results[0].draft.slug} is already "
-            f"queued: {results[0].draft.id}"
-        )

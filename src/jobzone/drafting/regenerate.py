@@ -3,7 +3,8 @@
 It runs the same stage, prompt, figure references, validation and repairs as ``jobzone draft``
 (:class:`DraftRun` with ``fixed`` set), so there is one implementation. A regeneration is keyed by
 the role and the canonical version it reads, so running ``--stale`` again after an interruption
-resumes or skips what was already done instead of paying for it twice.
+resumes or skips what was already done instead of paying for it twice. Only a draft a reviewer
+closed (rejected, or changes requested) makes way for another attempt at the same version.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from jobzone.drafting.journal import Journal, RunRequest
 from jobzone.drafting.pipeline import DraftRun
 from jobzone.drafting.settings import ModelSettings
 from jobzone.drafting.usage import PriceTable
-from jobzone.drafts import Draft, draft_path, load_draft, save_draft
+from jobzone.drafts import Draft, Status, draft_path, load_draft, save_draft
 from jobzone.figures import stale_reasons
 from jobzone.locking import workspace_lock
 from jobzone.workspace import Workspace
@@ -37,9 +38,16 @@ def stale_roles(canonical: CanonicalSet) -> list[tuple[CanonicalRole, list[str]]
     return found
 
 
-def regeneration_id(role: CanonicalRole) -> str:
-    """One id per role and canonical version: the same request twice is the same draft."""
-    return f"commentary-{role.slug}"[:71] + f"-{file_sha256(role.path)[:8]}"
+#: A commentary draft in one of these states was closed by a reviewer: asking again is allowed.
+CLOSED = frozenset({Status.rejected, Status.changes_requested})
+
+
+def regeneration_id(role: CanonicalRole, attempt: int = 1) -> str:
+    """One id per role, canonical version and attempt: the same request twice is the same draft.
+
+    Attempts after the first follow only drafts a reviewer closed (see :data:`CLOSED`)."""
+    suffix = f"-{file_sha256(role.path)[:8]}" + (f"-{attempt}" if attempt > 1 else "")
+    return f"commentary-{role.slug}"[: 80 - len(suffix)] + suffix
 
 
 @dataclass(frozen=True)
@@ -59,10 +67,18 @@ def regenerate(
     by: str,
     progress: Callable[[str], None],
 ) -> Regeneration:
-    """Queue a commentary draft for ``role``, resuming an interrupted run of the same request."""
-    run_id = regeneration_id(role)
-    if draft_path(workspace, run_id).exists():
-        return Regeneration(load_draft(workspace, run_id), queued=False)
+    """Queue a commentary draft for ``role``, resuming an interrupted run of the same request.
+
+    A draft already made for this version of the role is returned as it is (``queued`` False),
+    unless a reviewer closed it: then the next attempt is drafted, so that ``jobzone commentary``
+    is not a dead end after a rejection or a change request (``jobzone redraft`` refers here).
+    """
+    attempt = 1
+    while draft_path(workspace, run_id := regeneration_id(role, attempt)).exists():
+        existing = load_draft(workspace, run_id)
+        if existing.status not in CLOSED:
+            return Regeneration(existing, queued=False)
+        attempt += 1
     if (Journal.folder(workspace, run_id) / "request.json").is_file():
         journal = Journal.open(workspace, run_id)
     else:
@@ -91,6 +107,9 @@ def regenerate(
         progress=progress,
         fixed=fixed,
     )
+    # DraftRun finds its base by title, and another canonical role may carry this title as an
+    # alias; the base of a commentary draft is the role regenerated, whatever its title matches.
+    run.base = role
     draft = run.execute()
     with workspace_lock(workspace):
         save_draft(workspace, draft)
