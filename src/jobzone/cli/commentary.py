@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import click
 
-from jobzone.canonical import load_canonical
+from jobzone.canonical import CanonicalRole, CanonicalSet, load_canonical
 from jobzone.cli.app import json_option, print_json, workspace
 from jobzone.drafting.regenerate import Regeneration, regenerate, stale_roles
 from jobzone.drafting.settings import ModelSettings
 from jobzone.drafting.usage import PriceTable
 from jobzone.errors import ConflictError, NotFoundError
 from jobzone.identity import author_name
-from jobzone.workspace import check_name
+from jobzone.workspace import Workspace, check_name
 
 
 @click.command("commentary")
@@ -33,8 +33,6 @@ def commentary_cmd(
         raise click.UsageError("give a SLUG or --stale (not both)")
     ws = workspace()
     canonical = load_canonical(ws)
-    settings = ModelSettings.from_env(model)
-    prices = PriceTable.load()
     if stale:
         targets = [role for role, _ in stale_roles(canonical)]
     else:
@@ -43,23 +41,7 @@ def commentary_cmd(
         if role is None:
             raise NotFoundError(f"{slug} is not in the canonical set", rule="role.exists")
         targets = [role]
-    results: list[Regeneration] = []
-    for i, role in enumerate(targets, 1):
-        if not as_json:
-            click.echo(f"[{i}/{len(targets)}] {role.slug}", err=True)
-        progress = (lambda _m: None) if as_json else (lambda m: click.echo(f"  {m}", err=True))
-        results.append(
-            regenerate(
-                ws,
-                canonical,
-                role,
-                notes=notes,
-                settings=settings,
-                prices=prices,
-                by=author_name(),
-                progress=progress,
-            )
-        )
+    results = _regenerate_all(ws, canonical, targets, notes, model, as_json) if targets else []
     if not stale and not results[0].queued:
         # Raised before anything is printed, so that --json prints one object: the error.
         raise ConflictError(
@@ -84,3 +66,41 @@ def commentary_cmd(
             click.echo(f"{row['id']}: {state}, {row['errors']} errors, {row['warnings']} warnings")
         if stale and not rows:
             click.echo("no stale commentary")
+
+
+def _regenerate_all(
+    ws: Workspace,
+    canonical: CanonicalSet,
+    targets: list[CanonicalRole],
+    notes: str | None,
+    model: str | None,
+    as_json: bool,
+) -> list[Regeneration]:
+    settings = ModelSettings.from_env(model)
+    prices = PriceTable.load()
+    results: list[Regeneration] = []
+    try:
+        for i, role in enumerate(targets, 1):
+            if not as_json:
+                click.echo(f"[{i}/{len(targets)}] {role.slug}", err=True)
+            progress = (lambda _m: None) if as_json else (lambda m: click.echo(f"  {m}", err=True))
+            results.append(
+                regenerate(
+                    ws,
+                    canonical,
+                    role,
+                    notes=notes,
+                    settings=settings,
+                    prices=prices,
+                    by=author_name(),
+                    progress=progress,
+                )
+            )
+    except KeyboardInterrupt:
+        click.echo(
+            "jobzone: interrupted. Run the same command again: finished roles are skipped and "
+            "an interrupted one resumes without paying again.",
+            err=True,
+        )
+        raise
+    return results

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 
 from jobzone.documents import atomic_write
 from jobzone.drafting.records import CallRecord
-from jobzone.errors import NotFoundError
+from jobzone.errors import ConflictError, NotFoundError
 from jobzone.workspace import Workspace, check_name
 
 RUNS_DIR = ".runs"
@@ -52,8 +52,11 @@ class Journal:
     @classmethod
     def create(cls, workspace: Workspace, request: RunRequest) -> Journal:
         root = cls.folder(workspace, request.id)
-        (root / "calls").mkdir(parents=True, exist_ok=False)
-        (root / "answers").mkdir()
+        if (root / "request.json").exists():
+            raise ConflictError(f"a drafting run {request.id} already exists")
+        # The request is written last: a crash before it leaves folders a new run may reuse.
+        (root / "calls").mkdir(parents=True, exist_ok=True)
+        (root / "answers").mkdir(exist_ok=True)
         atomic_write(root / "request.json", request.model_dump_json(indent=1))
         return cls(root, request)
 

@@ -134,8 +134,8 @@ class DraftRun:
     budget: Budget
     progress: Callable[[str], None] = lambda _message: None
     sleep: Callable[[float], None] | None = None
-    #: Set to regenerate a canonical role's commentary only: the rest of it, which stays as is.
-    fixed: dict[str, Any] | None = None
+    #: Set to regenerate this canonical role's commentary only; the rest of it stays as it is.
+    regenerating: CanonicalRole | None = None
     repairs: list[Repair] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -143,7 +143,14 @@ class DraftRun:
         self.client = ModelClient(self.settings, self._record, gate=self.budget.gate, **extra)
         self.rubric = load_rubric()
         request = self.journal.request
-        self.base = find_canonical(self.workspace_canonical, request.title)
+        self.base = self.regenerating or find_canonical(self.workspace_canonical, request.title)
+        self.fixed: dict[str, Any] | None = (
+            self.regenerating.assessment.model_dump(
+                mode="python", exclude={"version", "history", "commentary"}
+            )
+            if self.regenerating
+            else None
+        )
         self.similar = [
             calibration(role)
             for role, _ in self.workspace_canonical.most_similar(
@@ -199,7 +206,7 @@ class DraftRun:
         return {"similar": self.similar, "notes": bool(request.notes), "today": request.assessed_on}
 
     def execute(self) -> Draft:
-        """Draft a whole role, or, with ``fixed`` set, only the commentary of one."""
+        """Draft a whole role, or, when ``regenerating`` one, only its commentary."""
         if self.fixed is not None:
             states: dict[str, StageState] = {}
             self._write_commentary(states)

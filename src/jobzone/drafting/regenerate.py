@@ -1,10 +1,10 @@
 """Regenerating a canonical role's commentary: the commentary stage alone, queued for review.
 
 It runs the same stage, prompt, figure references, validation and repairs as ``jobzone draft``
-(:class:`DraftRun` with ``fixed`` set), so there is one implementation. A regeneration is keyed by
-the role and the canonical version it reads, so running ``--stale`` again after an interruption
-resumes or skips what was already done instead of paying for it twice. Only a draft a reviewer
-closed (rejected, or changes requested) makes way for another attempt at the same version.
+(:class:`DraftRun` with ``regenerating`` set), so there is one implementation. A regeneration is
+keyed by the role and the canonical version it reads, so running ``--stale`` again after an
+interruption resumes or skips what was already done instead of paying for it twice. Only a draft
+a reviewer closed (rejected, or changes requested) makes way for another attempt.
 """
 
 from __future__ import annotations
@@ -97,7 +97,6 @@ def regenerate(
                 by=by,
             ),
         )
-    fixed = role.assessment.model_dump(mode="python", exclude={"version", "history", "commentary"})
     run = DraftRun(
         workspace_canonical=canonical,
         journal=journal,
@@ -105,11 +104,8 @@ def regenerate(
         prices=prices,
         budget=Budget(None),
         progress=progress,
-        fixed=fixed,
+        regenerating=role,
     )
-    # DraftRun finds its base by title, and another canonical role may carry this title as an
-    # alias; the base of a commentary draft is the role regenerated, whatever its title matches.
-    run.base = role
     draft = run.execute()
     with workspace_lock(workspace):
         save_draft(workspace, draft)
