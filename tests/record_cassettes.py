@@ -37,8 +37,8 @@ def pytest(*args: str, env: dict[str, str] | None = None) -> int:
 
 
 def record_demo() -> None:
-    """One clean ``jobzone draft`` of the demo's title, in a scratch workspace holding the demo's
-    canonical snapshot, recorded through the same vcrpy options the tests replay with."""
+    """The demo's review loop (:func:`jobzone.demo.play`) in a scratch workspace holding the
+    demo's canonical snapshot, recorded through the same vcrpy options the tests replay with."""
     import vcr
     from click.testing import CliRunner
 
@@ -57,15 +57,19 @@ def record_demo() -> None:
         os.environ.update(
             OPENAI_BASE_URL=server.url, OPENAI_API_KEY="recording", JOBZONE_MODEL=demo.MODEL
         )
-        with vcr.VCR().use_cassette(str(demo.CASSETTE), **cassette_config("all")) as cassette:
+
+        def run(argv: list[str]) -> None:
             result = CliRunner().invoke(
-                cli,
-                ["--workspace", str(workspace), "draft", demo.TITLE, "--date", demo.ASSESSED_ON],
-                catch_exceptions=False,
+                cli, ["--workspace", str(workspace), *argv], catch_exceptions=False
             )
-        print(result.output)
-        if result.exit_code != 0 or len(cassette.requests) != 4:
-            raise SystemExit(f"the demo draft was not clean (exit {result.exit_code})")
+            print(result.output)
+            if result.exit_code != 0:
+                raise SystemExit(f"jobzone {argv[0]} failed (exit {result.exit_code})")
+
+        with vcr.VCR().use_cassette(str(demo.CASSETTE), **cassette_config("all")) as cassette:
+            demo.play(run, workspace, print)
+        if len(cassette.requests) != 8:
+            raise SystemExit(f"expected 8 model calls, recorded {len(cassette.requests)}")
     print(f"recorded {demo.CASSETTE.relative_to(REPO)}")
 
 
@@ -80,7 +84,7 @@ def main() -> int:
     args = parser.parse_args()
     if args.demo:
         record_demo()
-        return pytest("tests/test_drafting.py", "-k", "demo_cassette", "-q")
+        return pytest("tests/test_drafting.py", "-k", "demo_replays", "-q")
     if args.commentary:
         env = {**os.environ, "JOBZONE_RECORD_AGAINST": "fake"}
         code = pytest(COMMENTARY_TESTS, "--record-mode=rewrite", "-q", env=env)

@@ -10,7 +10,7 @@ test_drafting_faults.py.
 from __future__ import annotations
 
 import json
-import shutil
+import os
 import threading
 import time
 from collections import Counter
@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import vcr as vcrpy
 import yaml
 from click.testing import CliRunner
 from openai.lib._pydantic import to_strict_json_schema
@@ -45,7 +44,6 @@ from .drafting_support import (
     TESTS,
     TITLE,
     DraftingEnv,
-    cassette_config,
     sequential_calls,
     stage_of,
 )
@@ -351,29 +349,32 @@ def test_cassettes_hold_no_secrets_or_hosts() -> None:
             assert {h.lower() for h in response["headers"]} <= KEPT_RESPONSE_HEADERS, path
 
 
-def test_demo_cassette_replays_a_clean_draft(
+def test_demo_replays_the_whole_review_loop(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The demo's recording still replays, exactly as ``jobzone demo`` is to replay it."""
+    """`jobzone demo` replays its recording through draft, review, redraft and approval."""
     workspace = tmp_path / "demo"
-    shutil.copytree(demo.ROLES, workspace / "roles")
-    (workspace / "drafts").mkdir()
-    monkeypatch.delenv("JOBZONE_WORKSPACE", raising=False)
-    monkeypatch.setenv("OPENAI_BASE_URL", demo.BASE_URL)
-    monkeypatch.setenv("OPENAI_API_KEY", "demo-replay")
-    monkeypatch.setenv("JOBZONE_MODEL", demo.MODEL)
-    with vcrpy.VCR().use_cassette(str(demo.CASSETTE), **cassette_config("none")) as cassette:
-        result = CliRunner().invoke(
-            cli,
-            ["--workspace", str(workspace), "draft", demo.TITLE, "--date", demo.ASSESSED_ON],
-            catch_exceptions=False,
-        )
-        assert result.exit_code == 0, result.output
-        assert cassette.play_count == 4
-        assert cassette.all_played
-    drafts = list((workspace / "drafts").glob("*.yaml"))
-    assert len(drafts) == 1
-    assert "0 errors" in result.stdout
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "JOBZONE_MODEL", "JOBZONE_WORKSPACE"):
+        monkeypatch.delenv(name, raising=False)
+    result = CliRunner().invoke(cli, ["demo", "--keep", str(workspace)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "This is a replay" in result.output
+    [path] = (workspace / "drafts").glob("*.yaml")
+    draft = yaml.safe_load(path.read_text("utf-8"))
+    assert (draft["status"], draft["revision"]) == ("approved", 2)
+    assert [e["action"] for e in draft["history"]] == [
+        "drafted",
+        "changes requested",
+        "redrafted",
+        "approved",
+    ]
+    role = yaml.safe_load((workspace / "roles" / f"{draft['slug']}.yaml").read_text("utf-8"))
+    assert role["version"] == 1
+    assert (workspace / "drafts" / ".revisions" / path.stem / "r1.yaml").is_file()
+    calls = sorted((workspace / "drafts" / ".runs").glob("*/calls/*.json"))
+    assert len(calls) == 8  # four stages for the draft, four for the redraft
+    # The environment the demo set for its replay is put back as it was.
+    assert "OPENAI_BASE_URL" not in os.environ
 
 
 # -- the answers' JSON schemas --------------------------------------------------------------------

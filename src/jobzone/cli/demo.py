@@ -44,10 +44,11 @@ def _environment(values: dict[str, str]) -> Iterator[None]:
 )
 @click.pass_context
 def demo_cmd(ctx: click.Context, keep: Path | None) -> None:
-    """Replay a recorded `jobzone draft` session through the real pipeline.
+    """Replay the review loop (draft, review, redraft, approve) from a recording.
 
-    The openai SDK, validator, scorer and queue all run for real in a scratch workspace; only
-    the model's answers come from a recording, made against a test server on loopback.
+    The openai SDK, validator, scorer, queue and canonical set all run for real in a scratch
+    workspace; only the model's answers come from a recording, made against a test server on
+    loopback.
     """
     try:
         import vcr
@@ -63,18 +64,18 @@ def demo_cmd(ctx: click.Context, keep: Path | None) -> None:
         "server on loopback, not a live model; everything else runs for real.",
         bold=True,
     )
-    click.echo(f"scratch workspace: {scratch}\n")
-    click.echo(f"$ jobzone draft {demo.TITLE!r} --date {demo.ASSESSED_ON}")
+    click.echo(f"scratch workspace: {scratch}")
     root = ctx.find_root().command
+
+    def run(argv: list[str]) -> None:
+        root.main(["--workspace", str(scratch), *argv], standalone_mode=False)
+
     recorder = vcr.VCR(record_mode="none", match_on=["method", "path", "body"])
-    with _environment(_ENV), recorder.use_cassette(str(demo.CASSETTE)):
-        root.main(
-            ["--workspace", str(scratch), "draft", demo.TITLE, "--date", demo.ASSESSED_ON],
-            standalone_mode=False,
-        )
-        click.echo("\n$ jobzone queue")
-        root.main(["--workspace", str(scratch), "queue"], standalone_mode=False)
+    with _environment(_ENV), recorder.use_cassette(str(demo.CASSETTE)) as cassette:
+        demo.play(run, scratch, click.echo)
+    if not cassette.all_played:
+        raise ConfigError("the demo's recording has answers the loop never asked for: re-record it")
     click.echo(
-        f"\nExplore it: jobzone --workspace {scratch} show <id>; live drafting needs "
+        f"\nExplore it: jobzone --workspace {scratch} queue; live drafting needs "
         "OPENAI_API_KEY or OPENAI_BASE_URL (see the README)."
     )

@@ -1,6 +1,8 @@
-"""A recorded drafting session for ``make demo``: no key, no network, the real pipeline.
+"""A recorded review loop for ``make demo``: no key, no network, the real pipeline.
 
-``cassette.yaml`` holds the four HTTP exchanges of one clean ``jobzone draft`` run, recorded
+The loop is the README's: draft, queue, show, request changes, redraft, approve, roles, history
+(:func:`play`). ``cassette.yaml`` holds the HTTP exchanges of its two model runs (the draft and
+the redraft, four calls each), recorded
 against the loopback fake server in ``tests/fake_openai.py`` (canned, fictional answers, not a
 model's). ``roles/`` is the canonical set it was recorded with: the prompts carry that set's
 calibration, so replaying needs exactly these files in the scratch workspace. Replaying sends the
@@ -12,7 +14,11 @@ canonical snapshot or the drafting flow (tests/cassettes/README.md).
 
 from __future__ import annotations
 
+import shlex
+from collections.abc import Callable
 from pathlib import Path
+
+import yaml
 
 HERE = Path(__file__).resolve().parent
 CASSETTE = HERE / "cassette.yaml"
@@ -22,3 +28,26 @@ MODEL = "gpt-5-mini"
 ASSESSED_ON = "2026-11-21"
 #: Where the replayed SDK believes it sends requests; nothing is sent, vcrpy answers first.
 BASE_URL = "http://model.invalid/v1"
+REVIEWER = "Demo Reviewer"
+CHANGE_NOTE = "Say more about on-call load and incident response."
+APPROVAL_NOTE = "Checked the task split and the sources."
+
+
+def play(run: Callable[[list[str]], None], workspace: Path, say: Callable[[str], None]) -> None:
+    """The review loop, one ``jobzone`` command at a time; ``run`` executes a command's
+    arguments (without ``--workspace``) and must fail loudly when the command fails."""
+
+    def step(*argv: str) -> None:
+        say(f"\n$ jobzone {shlex.join(argv)}")
+        run(list(argv))
+
+    step("draft", TITLE, "--date", ASSESSED_ON)
+    [path] = sorted((workspace / "drafts").glob("*.yaml"))
+    draft_id, slug = path.stem, yaml.safe_load(path.read_text("utf-8"))["slug"]
+    step("queue")
+    step("show", draft_id)
+    step("request-changes", draft_id, "--reviewer", REVIEWER, "--note", CHANGE_NOTE)
+    step("redraft", draft_id)
+    step("approve", draft_id, "--reviewer", REVIEWER, "--note", APPROVAL_NOTE)
+    step("roles")
+    step("history", slug)

@@ -391,7 +391,7 @@ class DraftRun:
                     at=now,
                     by=request.by,
                     action="drafted",
-                    note=f"{self._kind().value} drafted by {request.model} for {request.title!r}",
+                    note=f"drafted ({self._kind().value}) by {request.model} for {request.title!r}",
                     content_sha256=assessment_hash(assessment),
                 )
             ],

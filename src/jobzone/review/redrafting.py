@@ -70,7 +70,8 @@ def redraft(
         model=settings.model,
         temperature=settings.temperature,
         max_repairs=previous.max_repairs if previous else 2,
-        assessed_on=now().date(),
+        # The same assessment, revised: it keeps its date (and its recording replays).
+        assessed_on=previous.assessed_on if previous else now().date(),
         created_at=now(),
         by=by,
     )
