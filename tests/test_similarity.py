@@ -5,7 +5,14 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jobzone.similarity import MAX_POSTING, Profile, SimilarityIndex, jaccard, words
+from jobzone.similarity import (
+    MAX_POSTING,
+    SHORTLIST,
+    Profile,
+    SimilarityIndex,
+    jaccard,
+    words,
+)
 
 WORDS = st.sampled_from(["data", "cloud", "platform", "nurse", "clinical", "engineer", "ops"])
 PROFILES = st.builds(
@@ -17,7 +24,7 @@ PROFILES = st.builds(
 
 @settings(max_examples=200, deadline=None)
 @given(
-    roles=st.lists(PROFILES, min_size=1, max_size=25),
+    roles=st.lists(PROFILES, min_size=1, max_size=SHORTLIST),
     query=PROFILES,
     limit=st.integers(1, 4),
 )
@@ -32,6 +39,18 @@ def test_ranked_equals_brute_force_over_candidates(
         key=lambda pair: (-pair[1], pair[0]),
     )[:limit]
     assert index.ranked(query, limit=limit) == brute
+
+
+def test_only_the_closest_titles_are_compared_by_tasks() -> None:
+    index = SimilarityIndex()
+    query = Profile.of(["Cloud Data Engineer"], ["pipelines", "warehouses"])
+    for i in range(SHORTLIST):
+        index.add(f"near-{i:02d}", Profile.of([f"Cloud Data Engineer {i}"], ["audits"]))
+    # Same tasks as the query, but a title further away than every shortlisted role.
+    index.add("far", Profile.of(["Data Clerk"], ["pipelines", "warehouses"]))
+    ranked = [slug for slug, _ in index.ranked(query, limit=SHORTLIST + 1)]
+    assert len(ranked) == SHORTLIST + 1 and "far" in ranked  # a larger limit reaches it
+    assert "far" not in [slug for slug, _ in index.ranked(query, limit=1)]
 
 
 def test_excluded_roles_are_never_ranked() -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -18,6 +18,8 @@ _STOP = frozenset({"and", "or", "of", "the", "a", "an", "for", "to", "in", "with
 TITLE_WEIGHT = 0.6
 TASK_WEIGHT = 1 - TITLE_WEIGHT
 MAX_POSTING = 200
+#: Only this many candidates, the closest by title, are compared by their tasks as well.
+SHORTLIST = 32
 
 
 def words(texts: Iterable[str]) -> frozenset[str]:
@@ -84,17 +86,22 @@ class SimilarityIndex:
     ) -> list[tuple[str, float]]:
         """Up to ``limit`` (slug, similarity) pairs, most similar first, ties by slug.
 
-        Candidates are visited by title similarity, best first; once even a perfect task match
-        could not lift the next one into the top ``limit``, the rest are skipped."""
+        Candidates are ranked by title similarity (counted with set operations on the index)
+        and the SHORTLIST closest are compared by their tasks too, best first; once even a
+        perfect task match could not lift the next one into the top ``limit``, the rest are
+        skipped. Title words weigh most, so a role outside the shortlist is rarely the answer;
+        that is the price of a look-up whose cost does not grow with the set."""
+        candidates = self.candidates(query) - exclude
+        shared: Counter[str] = Counter()
+        for word in query.title_words:
+            shared.update(self.by_word.get(word, set()) & candidates)
+        words_in_query = len(query.title_words)
         by_title = sorted(
-            (
-                (-jaccard(query.title_words, self.profiles[slug].title_words), slug)
-                for slug in self.candidates(query)
-                if slug not in exclude
-            ),
+            (-n / (words_in_query + len(self.profiles[slug].title_words) - n), slug)
+            for slug, n in shared.items()
         )
         best: list[tuple[float, str]] = []  # (-similarity, slug), kept sorted
-        for negative_title, slug in by_title:
+        for negative_title, slug in by_title[: max(SHORTLIST, limit)]:
             ceiling = TITLE_WEIGHT * -negative_title + TASK_WEIGHT
             if len(best) == limit and ceiling < -best[-1][0]:
                 break
