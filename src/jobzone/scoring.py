@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from functools import cached_property
 
 from jobzone.assessment import Assessment, Impact, Task
 from jobzone.errors import InputError
@@ -28,7 +29,9 @@ def round_half_up(value: Fraction, decimals: int) -> Decimal:
 
 @dataclass(frozen=True)
 class Score:
-    """All derived figures of one assessment. Exact values; use :meth:`to_dict` to show them."""
+    """All derived figures of one assessment. Exact values; use :meth:`to_dict` to show them.
+
+    Immutable, so the figures derived on demand are cached: rules ask for them many times."""
 
     rubric: Rubric
     task_total: Fraction
@@ -44,7 +47,7 @@ class Score:
     aijri: Fraction
     overridden: bool
 
-    @property
+    @cached_property
     def task_resistance(self) -> Fraction:
         return self.rubric.formula.task_resistance_base - self.task_total
 
@@ -60,31 +63,31 @@ class Score:
     def growth_modifier(self) -> Fraction:
         return 1 + self.rubric.formula.growth_coefficient * self.growth
 
-    @property
+    @cached_property
     def clamped(self) -> bool:
         return self.unclamped_aijri != self.formula_aijri
 
-    @property
+    @cached_property
     def shown_aijri(self) -> Decimal:
         return round_half_up(self.aijri, self.rubric.display.aijri_decimals)
 
-    @property
+    @cached_property
     def shown_formula_aijri(self) -> Decimal:
         return round_half_up(self.formula_aijri, self.rubric.display.aijri_decimals)
 
-    @property
+    @cached_property
     def zone(self) -> str:
         return zone_of(self.rubric, self.shown_aijri)
 
-    @property
+    @cached_property
     def formula_zone(self) -> str:
         return zone_of(self.rubric, self.shown_formula_aijri)
 
-    @property
+    @cached_property
     def sub_label(self) -> str:
         return self._sub_label(self.zone)
 
-    @property
+    @cached_property
     def formula_sub_label(self) -> str:
         return self._sub_label(self.formula_zone)
 

@@ -8,6 +8,7 @@ the roles that share a title word with the query, so checking a large set stays 
 from __future__ import annotations
 
 import bisect
+import heapq
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -96,12 +97,15 @@ class SimilarityIndex:
         for word in query.title_words:
             shared.update(self.by_word.get(word, set()) & candidates)
         words_in_query = len(query.title_words)
-        by_title = sorted(
-            (-n / (words_in_query + len(self.profiles[slug].title_words) - n), slug)
-            for slug, n in shared.items()
+        by_title = heapq.nsmallest(
+            max(SHORTLIST, limit),
+            (
+                (-n / (words_in_query + len(self.profiles[slug].title_words) - n), slug)
+                for slug, n in shared.items()
+            ),
         )
         best: list[tuple[float, str]] = []  # (-similarity, slug), kept sorted
-        for negative_title, slug in by_title[: max(SHORTLIST, limit)]:
+        for negative_title, slug in by_title:
             ceiling = TITLE_WEIGHT * -negative_title + TASK_WEIGHT
             if len(best) == limit and ceiling < -best[-1][0]:
                 break
