@@ -97,14 +97,6 @@ class FigureTable:
             case _:
                 return role.title
 
-    def unresolved(self, text: str) -> list[UnresolvedReference]:
-        out = []
-        for match in REFERENCE_RE.finditer(text):
-            value = self.resolve(match.group(1))
-            if isinstance(value, UnresolvedReference):
-                out.append(value)
-        return out
-
     def fill(self, text: str) -> str:
         """``text`` with every reference replaced; unresolvable ones are left visible as-is."""
 

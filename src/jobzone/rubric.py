@@ -27,9 +27,6 @@ class IntRange(_Frozen):
     min: int
     max: int
 
-    def contains(self, value: int) -> bool:
-        return self.min <= value <= self.max
-
 
 class Ranges(_Frozen):
     protective: IntRange
