@@ -17,11 +17,10 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from jobzone.commentary import Commentary
 from jobzone.history import HistoryEntry
 from jobzone.rubric import DEFAULT_RUBRIC, load_rubric
+from jobzone.workspace import Slug
 
 _R = load_rubric(DEFAULT_RUBRIC)
 
-SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, min_length=1, max_length=80)]
 Text = Annotated[str, Field(description="Prose; must not be empty for the validator to pass.")]
 
 

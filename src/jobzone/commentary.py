@@ -12,13 +12,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field
 
-SLUG_RE = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+from jobzone.workspace import NAME_PATTERN, Slug
+
 REFERENCE_RE = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
-_ROLE_REF_RE = re.compile(rf"^role:({SLUG_RE})(?:\.(aijri|zone|sub_label|title))?$")
+_ROLE_REF_RE = re.compile(rf"^role:({NAME_PATTERN})(?:\.(aijri|zone|sub_label|title))?$")
 
 #: Figures of the role itself that prose may refer to, with what each means.
 SELF_FIGURES: dict[str, str] = {
@@ -50,7 +50,7 @@ class _Strict(BaseModel):
 class LookNext(_Strict):
     """A canonical role worth considering next, and why."""
 
-    slug: Annotated[str, StringConstraints(pattern=rf"^{SLUG_RE}$", max_length=80)]
+    slug: Slug
     reason: str
 
 

@@ -22,7 +22,7 @@ from jobzone.errors import InputError, NotFoundError
 from jobzone.history import HistoryEntry, content_hash
 from jobzone.scoring import score
 from jobzone.validation import validate_document
-from jobzone.workspace import Workspace, check_name
+from jobzone.workspace import Slug, Workspace, check_name
 
 
 class _Strict(BaseModel):
@@ -56,7 +56,7 @@ class Findings(_Strict):
 class BaseVersion(_Strict):
     """The canonical version a revision was drafted from."""
 
-    slug: str
+    slug: Slug
     sha256: str
 
 
@@ -87,12 +87,12 @@ class Approval(_Strict):
 
 
 class Draft(_Strict):
-    id: str
+    id: Slug
     kind: Kind
     status: Status
     revision: int = Field(default=1, ge=1, description="Redrafts make the next revision.")
     title: str
-    slug: str
+    slug: Slug
     base: BaseVersion | None
     created_at: dt.datetime
     #: Editors validate it against the assessment schema; the model keeps it a plain mapping.
@@ -151,4 +151,12 @@ def load_draft(workspace: Workspace, draft_id: str) -> Draft:
         raise NotFoundError(
             f"no draft {draft_id!r} in the queue", file=str(path), rule="draft.exists"
         )
-    return load_model(Draft, path)
+    draft = load_model(Draft, path)
+    if draft.id != path.stem:
+        raise InputError(
+            f"the draft's id {draft.id!r} is not its file name",
+            file=str(path),
+            field="id",
+            rule="draft.id",
+        )
+    return draft

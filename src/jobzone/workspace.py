@@ -10,16 +10,27 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
+
+from pydantic import StringConstraints
 
 from jobzone.errors import InputError
 
 WORKSPACE_ENV = "JOBZONE_WORKSPACE"
-NAME_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+#: Slugs and ids: lower-case words of letters and digits joined by single hyphens.
+NAME_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+NAME_MAX = 80
+NAME_RE = re.compile(rf"^{NAME_PATTERN}$")
+#: A slug or id as a model field: validated where it is read, so no path can be built from
+#: an unchecked one.
+Slug = Annotated[
+    str, StringConstraints(pattern=rf"^{NAME_PATTERN}$", min_length=1, max_length=NAME_MAX)
+]
 
 
 def check_name(value: str, what: str = "slug") -> str:
     """``value`` if it is a valid slug or id (``[a-z0-9-]``), else an InputError."""
-    if len(value) > 80 or not NAME_RE.match(value):
+    if len(value) > NAME_MAX or not NAME_RE.match(value):
         raise InputError(
             f"{value!r} is not a valid {what}: use lower-case letters, digits and single hyphens",
             field=what,

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict
 from jobzone.documents import atomic_write
 from jobzone.drafting.records import CallRecord
 from jobzone.errors import ConflictError, NotFoundError
-from jobzone.workspace import Workspace, check_name
+from jobzone.workspace import Slug, Workspace, check_name
 
 RUNS_DIR = ".runs"
 
@@ -28,7 +28,7 @@ class RunRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    id: str
+    id: Slug
     title: str
     notes: str | None
     model: str

@@ -30,7 +30,7 @@ from jobzone.errors import ConfigError, ConflictError, InputError
 from jobzone.history import HistoryEntry, now
 from jobzone.locking import workspace_lock
 from jobzone.review.decisions import OPEN
-from jobzone.workspace import Workspace
+from jobzone.workspace import NAME_RE, Workspace
 
 EDITS_DIR = ".edits"
 SET_ASIDE_DIR = ".set-aside"
@@ -97,6 +97,13 @@ def edit(
 
 def _apply(workspace: Workspace, draft: Draft, data: dict[str, object], by: str) -> Draft:
     draft.assessment = dict(data)
+    # The queue's copies of the slug and title follow the content (a bad slug stays out of
+    # them: the findings report it, and no path is ever built from it).
+    slug, title = data.get("slug"), data.get("title")
+    if isinstance(slug, str) and NAME_RE.match(slug):
+        draft.slug = slug
+    if isinstance(title, str) and title.strip():
+        draft.title = title
     draft.findings = findings_of(draft.assessment, load_canonical(workspace))
     draft.score = shown_score(draft.assessment)
     draft.status = Status.pending

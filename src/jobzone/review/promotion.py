@@ -29,7 +29,7 @@ from jobzone.faults import checkpoint
 from jobzone.history import HistoryEntry, content_hash, now
 from jobzone.review.versions import current_role, keep_version, version_path
 from jobzone.validation import Report, validate_document
-from jobzone.workspace import Workspace
+from jobzone.workspace import Slug, Workspace
 
 INTENT_NAME = ".approval-intent.json"
 
@@ -37,8 +37,8 @@ INTENT_NAME = ".approval-intent.json"
 class Intent(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    draft: str
-    slug: str
+    draft: Slug
+    slug: Slug
     version: int
     entry: HistoryEntry
     #: The approval that promotes the draft: a crash after the commit point must not lose it.
@@ -85,7 +85,9 @@ def check_approvable(workspace: Workspace, draft: Draft) -> Report:
     """Findings as of now (against today's canonical set), refusing a draft that cannot enter."""
     if draft.status is not Status.pending:
         raise ConflictError(f"draft {draft.id} is {draft.status.value}, not pending")
-    report = validate_document(draft.assessment, load_canonical(workspace))
+    report = validate_document(
+        draft.assessment, load_canonical(workspace), expected_slug=draft.slug
+    )
     if report.errors:
         raise FindingsError(
             f"draft {draft.id} has {len(report.errors)} errors; fix them before approving",

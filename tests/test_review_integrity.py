@@ -1,0 +1,63 @@
+"""A draft file cannot steer jobzone outside the workspace or onto another draft, and the queue's
+copies of a draft's slug and title follow its content."""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from jobzone.drafts import Kind
+
+from .conftest import RunCli
+from .factories import NEW_SLUG, make_draft, read_draft, tree
+
+RENAME_SLUG = """\
+import sys, yaml
+path = sys.argv[1]
+with open(path, encoding="utf-8") as f:
+    data = yaml.safe_load(f)
+data["slug"] = "platform-mlops-engineer"
+data["title"] = "Platform MLOps Engineer"
+with open(path, "w", encoding="utf-8") as f:
+    yaml.safe_dump(data, f, sort_keys=False)
+"""
+
+
+def _rewrite(path: Path, **fields: object) -> None:
+    data = yaml.safe_load(path.read_text("utf-8"))
+    data.update(fields)
+    path.write_text(yaml.safe_dump(data, sort_keys=False), "utf-8")
+
+
+@pytest.mark.parametrize("bad_id", ["../../escape/pwned", "other-draft"])
+def test_a_draft_whose_id_is_not_its_file_name_is_refused(
+    workspace: Path, run_cli: RunCli, bad_id: str
+) -> None:
+    make_draft(workspace, "foo")
+    make_draft(workspace, "other-draft")
+    _rewrite(workspace / "drafts" / "foo.yaml", id=bad_id)
+    before = tree(workspace.parent)
+    result = run_cli("reject", "foo", "--reviewer", "ann", "--reason", "no")
+    assert result.exit_code == 2
+    assert "foo.yaml" in result.output
+    assert tree(workspace.parent) == before  # nothing written, inside or outside
+
+
+def test_an_edited_slug_and_title_become_the_drafts_and_the_roles(
+    workspace: Path, run_cli: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_draft(workspace, "new-one", kind=Kind.new)
+    script = tmp_path / "editor.py"
+    script.write_text(RENAME_SLUG, encoding="utf-8")
+    monkeypatch.setenv("EDITOR", f"{shlex.quote(sys.executable)} {shlex.quote(str(script))}")
+    assert run_cli("edit", "new-one", "--reviewer", "ann").exit_code == 0
+    draft = read_draft(workspace, "new-one")
+    assert (draft.slug, draft.title) == ("platform-mlops-engineer", "Platform MLOps Engineer")
+    assert run_cli("approve", "new-one", "--reviewer", "ann").exit_code == 0
+    assert (workspace / "roles" / "platform-mlops-engineer.yaml").is_file()
+    assert not (workspace / "roles" / f"{NEW_SLUG}.yaml").exists()
+    assert run_cli("check").exit_code == 0
