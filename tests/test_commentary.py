@@ -207,6 +207,7 @@ def prepay_commentary(env: DraftingEnv, slug: str, answer: dict[str, Any]) -> st
             assessed_on=role.assessment.assessed_on,
             created_at=dt.datetime(2026, 11, 21, 9, 0, tzinfo=dt.UTC),
             by="test",
+            base=BaseVersion(slug=role.slug, sha256=role.sha256),
         ),
     )
     journal.save_answer("commentary", 0, json.dumps(answer))

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from jobzone.drafts import Kind, Status, assessment_hash
+from jobzone.drafting.journal import RunRequest
+from jobzone.drafting.pipeline import DraftRun
+from jobzone.drafts import BaseVersion, Kind, Status, assessment_hash
 from jobzone.history import HistoryEntry
 from jobzone.review import redrafting
 
@@ -192,4 +195,34 @@ def test_guidance_without_reviewer_notes_is_the_original_notes(workspace: Path) 
     draft.history.append(_entry("changes requested", "alice", "shorter rationales"))
     assert redrafting.guidance(draft, None) == (
         "Reviewers asked for these changes to the previous draft:\n- alice: shorter rationales"
+    )
+
+
+class _AskedError(Exception):
+    """Stops a redraft at its first model run, carrying what the run was asked."""
+
+
+@pytest.mark.parametrize("kind", [Kind.revision, Kind.new])
+def test_redraft_is_based_on_the_current_canonical_version(
+    workspace: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch, kind: Kind
+) -> None:
+    """A revision refused for a stale base, or a "new" role that exists, is redrafted against
+    the role as it is now, so the next revision can be approved."""
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
+    title = "MLOps Engineer"  # the canonical role's title, whatever the draft's kind
+    make_draft(workspace, "d-1", status=Status.changes_requested, kind=kind, title=title)
+    role_file = workspace / "roles" / "mlops-engineer.yaml"
+    role_file.write_text(role_file.read_text("utf-8") + "\n", "utf-8")  # the role moved on
+    asked: list[RunRequest] = []
+
+    def execute(run: DraftRun) -> None:
+        asked.append(run.journal.request)
+        raise _AskedError
+
+    monkeypatch.setattr(DraftRun, "execute", execute)
+    with pytest.raises(_AskedError):
+        run_cli("redraft", "d-1")
+    [request] = asked
+    assert request.base == BaseVersion(
+        slug="mlops-engineer", sha256=hashlib.sha256(role_file.read_bytes()).hexdigest()
     )

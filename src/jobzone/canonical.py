@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TypeVar, cast
 
 from jobzone.assessment import Assessment
-from jobzone.documents import iter_yaml_files, load_model
+from jobzone.documents import file_sha256, iter_yaml_files, load_model
 from jobzone.errors import InputError
 from jobzone.scoring import Score, score
 from jobzone.similarity import Profile, SimilarityIndex
@@ -31,6 +31,11 @@ class CanonicalRole:
     @property
     def title(self) -> str:
         return self.assessment.title
+
+    @cached_property
+    def sha256(self) -> str:
+        """The version's file hash: what a revision drafted from it records as its base."""
+        return file_sha256(self.path)
 
     @cached_property
     def profile(self) -> Profile:

@@ -14,7 +14,7 @@ from jobzone.cli.app import json_option, print_json, workspace
 from jobzone.drafting.assemble import slugify
 from jobzone.drafting.budget import Budget
 from jobzone.drafting.journal import Journal, RunRequest
-from jobzone.drafting.pipeline import DraftRun, check_title
+from jobzone.drafting.pipeline import DraftRun, check_title, revision_base
 from jobzone.drafting.settings import ModelSettings
 from jobzone.drafting.usage import PriceTable, Usage
 from jobzone.drafts import Draft, draft_path, save_draft
@@ -26,6 +26,7 @@ from jobzone.errors import (
     ModelCallError,
 )
 from jobzone.identity import author_name
+from jobzone.locking import workspace_lock
 from jobzone.workspace import Workspace
 
 
@@ -87,18 +88,22 @@ def draft_cmd(
     if resume:
         journal = _reopen(ws, resume)
         settings = ModelSettings.from_env(journal.request.model, journal.request.temperature)
+        canonical = load_canonical(ws)
     else:
         if title is None:
             raise click.UsageError("give a TITLE, or --resume ID")
+        checked = check_title(title)
         settings = ModelSettings.from_env(model, temperature)
+        canonical = load_canonical(ws)
+        request = _request(checked, notes, settings, max_repairs, assessed_on)
         journal = Journal.create(
-            ws, _request(check_title(title), notes, settings, max_repairs, assessed_on)
+            ws, request.model_copy(update={"base": revision_base(canonical, checked)})
         )
     used = sum((c.usage for c in journal.calls()), Usage()).total_tokens
     progress = (lambda _m: None) if as_json else (lambda m: click.echo(f"  {m}", err=True))
     click.echo(f"drafting run {journal.request.id}", err=True)
     run = DraftRun(
-        workspace_canonical=load_canonical(ws),
+        workspace_canonical=canonical,
         journal=journal,
         settings=settings,
         prices=price_table,
@@ -114,8 +119,11 @@ def draft_cmd(
             err=True,
         )
         raise
-    save_draft(ws, draft)
-    journal.finish("drafted", draft.id)
+    with workspace_lock(ws):
+        if draft_path(ws, draft.id).exists():
+            raise ConflictError(f"draft {draft.id} was queued by another process meanwhile")
+        save_draft(ws, draft)
+        journal.finish("drafted", draft.id)
     summary = _summary(ws, draft)
     if as_json:
         print_json(summary)

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict
 
 from jobzone.documents import atomic_write
 from jobzone.drafting.records import CallRecord
+from jobzone.drafts import BaseVersion
 from jobzone.errors import ConflictError, NotFoundError
 from jobzone.workspace import Slug, Workspace, check_name
 
@@ -37,6 +38,8 @@ class RunRequest(BaseModel):
     assessed_on: dt.date
     created_at: dt.datetime
     by: str
+    #: The canonical version a revision is drafted from, fixed when the run starts.
+    base: BaseVersion | None = None
 
 
 class Journal:
@@ -59,6 +62,14 @@ class Journal:
         (root / "answers").mkdir(exist_ok=True)
         atomic_write(root / "request.json", request.model_dump_json(indent=1))
         return cls(root, request)
+
+    @classmethod
+    def open_or_create(cls, workspace: Workspace, request: RunRequest) -> Journal:
+        """The run ``request.id`` as first asked, if it exists (an interrupted run resumes with
+        its answers), else a new one."""
+        if (cls.folder(workspace, request.id) / "request.json").is_file():
+            return cls.open(workspace, request.id)
+        return cls.create(workspace, request)
 
     @classmethod
     def open(cls, workspace: Workspace, run_id: str) -> Journal:

@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from jobzone.assessment import Assessment
 from jobzone.canonical import CanonicalRole, CanonicalSet, profile_of
 from jobzone.commentary import SELF_FIGURES
-from jobzone.documents import file_sha256, schema_problems
+from jobzone.documents import schema_problems
 from jobzone.drafting.assemble import (
     EMPTY_COMMENTARY,
     answer_path,
@@ -93,6 +93,12 @@ def find_canonical(canonical: CanonicalSet, title: str) -> CanonicalRole | None:
     return None
 
 
+def revision_base(canonical: CanonicalSet, title: str) -> BaseVersion | None:
+    """The canonical version a draft of ``title`` revises, if the title names a role."""
+    role = find_canonical(canonical, title)
+    return BaseVersion(slug=role.slug, sha256=role.sha256) if role else None
+
+
 def calibration(role: CanonicalRole) -> dict[str, Any]:
     """A canonical role, compactly, for the prompts' calibration blocks."""
     a, s = role.assessment, role.score
@@ -143,7 +149,7 @@ class DraftRun:
         self.client = ModelClient(self.settings, self._record, gate=self.budget.gate, **extra)
         self.rubric = load_rubric()
         request = self.journal.request
-        self.base = self.regenerating or find_canonical(self.workspace_canonical, request.title)
+        self.base = request.base
         self.fixed: dict[str, Any] | None = (
             self.regenerating.assessment.model_dump(
                 mode="python", exclude={"version", "history", "commentary"}
@@ -367,9 +373,7 @@ class DraftRun:
             status=Status.pending,
             title=str(assessment.get("title") or request.title),
             slug=str(assessment["slug"]),
-            base=BaseVersion(slug=self.base.slug, sha256=file_sha256(self.base.path))
-            if self.base
-            else None,
+            base=self.base,
             created_at=request.created_at,
             assessment=assessment,
             findings=findings,

@@ -14,13 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from jobzone.canonical import CanonicalRole, CanonicalSet
-from jobzone.documents import file_sha256
 from jobzone.drafting.budget import Budget
 from jobzone.drafting.journal import Journal, RunRequest
 from jobzone.drafting.pipeline import DraftRun
 from jobzone.drafting.settings import ModelSettings
 from jobzone.drafting.usage import PriceTable
-from jobzone.drafts import Draft, Status, draft_path, load_draft, save_draft
+from jobzone.drafts import BaseVersion, Draft, Status, draft_path, load_draft, save_draft
 from jobzone.figures import stale_reasons
 from jobzone.locking import workspace_lock
 from jobzone.workspace import Workspace
@@ -46,7 +45,7 @@ def regeneration_id(role: CanonicalRole, attempt: int = 1) -> str:
     """One id per role, canonical version and attempt: the same request twice is the same draft.
 
     Attempts after the first follow only drafts a reviewer closed (see :data:`CLOSED`)."""
-    suffix = f"-{file_sha256(role.path)[:8]}" + (f"-{attempt}" if attempt > 1 else "")
+    suffix = f"-{role.sha256[:8]}" + (f"-{attempt}" if attempt > 1 else "")
     return f"commentary-{role.slug}"[: 80 - len(suffix)] + suffix
 
 
@@ -79,24 +78,21 @@ def regenerate(
         if existing.status not in CLOSED:
             return Regeneration(existing, queued=False)
         attempt += 1
-    if (Journal.folder(workspace, run_id) / "request.json").is_file():
-        journal = Journal.open(workspace, run_id)
-    else:
-        now = dt.datetime.now(dt.UTC)
-        journal = Journal.create(
-            workspace,
-            RunRequest(
-                id=run_id,
-                title=role.title,
-                notes=notes,
-                model=settings.model,
-                temperature=settings.temperature,
-                max_repairs=2,
-                assessed_on=role.assessment.assessed_on,
-                created_at=now,
-                by=by,
-            ),
-        )
+    journal = Journal.open_or_create(
+        workspace,
+        RunRequest(
+            id=run_id,
+            title=role.title,
+            notes=notes,
+            model=settings.model,
+            temperature=settings.temperature,
+            max_repairs=2,
+            assessed_on=role.assessment.assessed_on,
+            created_at=dt.datetime.now(dt.UTC),
+            by=by,
+            base=BaseVersion(slug=role.slug, sha256=role.sha256),
+        ),
+    )
     run = DraftRun(
         workspace_canonical=canonical,
         journal=journal,

@@ -12,7 +12,7 @@ from jobzone.canonical import load_canonical
 from jobzone.documents import atomic_write, dump_model
 from jobzone.drafting.budget import Budget
 from jobzone.drafting.journal import Journal, RunRequest
-from jobzone.drafting.pipeline import DraftRun
+from jobzone.drafting.pipeline import DraftRun, revision_base
 from jobzone.drafting.settings import ModelSettings
 from jobzone.drafting.usage import PriceTable
 from jobzone.drafts import Draft, Kind, Status, assessment_hash, load_draft, save_draft
@@ -63,6 +63,7 @@ def redraft(
         )
     previous = Journal.open(workspace, draft.id).request if _has_run(workspace, draft.id) else None
     revision = draft.revision + 1
+    canonical = load_canonical(workspace)
     request = RunRequest(
         id=f"{draft.id}-r{revision}",
         title=draft.title,
@@ -74,10 +75,13 @@ def redraft(
         assessed_on=previous.assessed_on if previous else now().date(),
         created_at=now(),
         by=by,
+        # Against the canonical set as it is now: a redraft is how a stale base is brought up
+        # to date, and how a "new" role that turned out to exist becomes its revision.
+        base=revision_base(canonical, draft.title),
     )
-    journal = Journal.create(workspace, request)
+    journal = Journal.open_or_create(workspace, request)
     run = DraftRun(
-        workspace_canonical=load_canonical(workspace),
+        workspace_canonical=canonical,
         journal=journal,
         settings=settings,
         prices=prices,
@@ -102,8 +106,6 @@ def redraft(
             update={
                 "id": draft.id,
                 "revision": revision,
-                "kind": draft.kind,
-                "base": draft.base or fresh.base,
                 "created_at": draft.created_at,
                 "history": [*current.history, entry],
             }
