@@ -231,7 +231,7 @@ def run(ws: Path, n: int, warm_runs: int, mode: str) -> int:
             verdicts.append(("in-process", statistics.median(warm), "the queue's own work"))
 
             def library() -> None:
-                if len(listing(workspace)) != n:
+                if len(listing(workspace).rows) != n:
                     raise InvalidRunError("listing() returned the wrong number of rows")
 
             measure("review.queue.listing() alone", ws, library, warm_runs, cold=False)

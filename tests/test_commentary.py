@@ -434,7 +434,8 @@ def test_wrong_figure_and_outside_role_are_caught_and_repaired(env: DraftingEnv)
 @pytest.mark.fake_scenario("commentary-wrong-figure-always")
 def test_wrong_figure_never_repaired_is_flagged_and_cannot_be_approved(env: DraftingEnv) -> None:
     before = role_path(env, MLOPS).read_bytes()
-    result = ok(env.cli("commentary", MLOPS))
+    result = env.cli("commentary", MLOPS)
+    assert result.exit_code == 1  # queued, with findings: the exit code says so
     (draft,) = env.drafts()
     assert result.stdout == f"{draft.id}: queued, 3 errors, 0 warnings\n"
     assert env.http_requests() == 3  # the first answer and two repairs, then it is kept

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -437,3 +438,11 @@ def test_atomic_write_interrupted_before_replace(
         atomic_write(target, "new: content\n")
     assert read_yaml(target) == {"old": "content"}
     assert _listing(tmp_path) == ["role.yaml"]
+
+
+def test_atomic_write_gives_files_the_usual_mode_not_a_private_one(tmp_path: Path) -> None:
+    target = tmp_path / "role.yaml"
+    atomic_write(target, "a: 1\n")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~mask

@@ -277,3 +277,11 @@ def test_an_unreadable_draft_is_named(mixed: Path, run_cli: RunCli) -> None:
 
     assert result.exit_code == 2
     assert "broken.yaml" in result.stderr
+    # The rest of the queue still lists, in text and in JSON.
+    listed = [line.split()[0] for line in result.stdout.splitlines()]
+    assert listed and "broken" not in listed
+    as_json = run_cli("queue", "--json")
+    assert as_json.exit_code == 2
+    data = json.loads(as_json.stdout)
+    assert [d["id"] for d in data["drafts"]] == listed
+    assert data["unreadable"][0]["file"].endswith("broken.yaml")

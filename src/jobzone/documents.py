@@ -26,6 +26,15 @@ from jobzone.errors import InputError, NotFoundError
 MAX_FILE_BYTES = 1024 * 1024
 BLOCK_MIN_CHARS = 72
 
+
+def _read_umask() -> int:
+    """The process's umask. Read once, at import, because reading it means setting it."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _read_umask()
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 M = TypeVar("M", bound=BaseModel)
 
@@ -196,6 +205,8 @@ def atomic_write(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".jobzone-tmp")
     try:
+        # mkstemp makes the file private; a workspace is shared, so give it the usual mode.
+        os.fchmod(fd, 0o666 & ~_UMASK)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
             handle.flush()

@@ -9,7 +9,7 @@ from jobzone.cli.app import json_option, print_json, workspace
 from jobzone.drafting.regenerate import Regeneration, regenerate, stale_roles
 from jobzone.drafting.settings import ModelSettings
 from jobzone.drafting.usage import PriceTable
-from jobzone.errors import ConflictError, NotFoundError
+from jobzone.errors import EXIT_FINDINGS, ConflictError, NotFoundError
 from jobzone.identity import author_name
 from jobzone.workspace import Workspace, check_name
 
@@ -66,6 +66,8 @@ def commentary_cmd(
             click.echo(f"{row['id']}: {state}, {row['errors']} errors, {row['warnings']} warnings")
         if stale and not rows:
             click.echo("no stale commentary")
+    if any(row["errors"] for row in rows):
+        raise click.exceptions.Exit(EXIT_FINDINGS)
 
 
 def _regenerate_all(

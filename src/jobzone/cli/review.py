@@ -10,12 +10,12 @@ from collections.abc import Callable
 import click
 
 from jobzone.cli.app import json_option, print_json, workspace
-from jobzone.drafts import Draft, draft_path, load_draft
-from jobzone.errors import InputError
+from jobzone.drafts import Draft, Status, draft_path, load_draft
+from jobzone.errors import EXIT_INPUT, InputError
 from jobzone.identity import reviewer_name
 from jobzone.locking import workspace_lock
 from jobzone.review import decisions, editing, queue, showing
-from jobzone.review.promotion import approve, recover
+from jobzone.review.promotion import approve, needs_recovery, recover
 from jobzone.review.versions import current_role
 from jobzone.workspace import Workspace, check_name
 
@@ -27,7 +27,10 @@ reviewer_option = click.option(
 
 
 def _recovered(ws: Workspace) -> None:
-    """Finish or undo an approval a crash interrupted, before anything reads the queue."""
+    """Finish or undo an approval a crash interrupted, before anything reads the queue; only
+    then is the lock taken, so reading never waits behind a writer for nothing."""
+    if not needs_recovery(ws):
+        return
     with workspace_lock(ws):
         said = recover(ws)
     if said:
@@ -45,7 +48,7 @@ def _age(created: dt.datetime) -> str:
 @click.command("queue")
 @click.option(
     "--status",
-    type=click.Choice(["pending", "changes_requested", "approved", "rejected"]),
+    type=click.Choice([s.value for s in Status]),
     help="Only drafts with this status.",
 )
 @json_option
@@ -56,16 +59,25 @@ def queue_cmd(status: str | None, as_json: bool) -> None:
     found = queue.listing(ws, status)
     if as_json:
         print_json(
-            {"drafts": [{**r.model_dump(mode="json"), "age": _age(r.created_at)} for r in found]}
+            {
+                "drafts": [
+                    {**r.model_dump(mode="json"), "age": _age(r.created_at)} for r in found.rows
+                ],
+                "unreadable": [e.to_dict() for e in found.unreadable],
+            }
         )
-        return
-    for r in found:
-        score = f"{r.aijri:5.1f} {r.zone:6}" if r.aijri is not None else "    -        "
-        click.echo(
-            f"{r.id:52} {r.status:17} {r.kind:10} {score} "
-            f"{r.errors}E {r.warnings}W {_age(r.created_at):>4}  {r.title}"
-        )
-    click.echo(f"{len(found)} drafts", err=True)
+    else:
+        for r in found.rows:
+            score = f"{r.aijri:5.1f} {r.zone:6}" if r.aijri is not None else "    -        "
+            click.echo(
+                f"{r.id:52} {r.status:17} {r.kind:10} {score} "
+                f"{r.errors}E {r.warnings}W {_age(r.created_at):>4}  {r.title}"
+            )
+        click.echo(f"{len(found.rows)} drafts", err=True)
+    for problem in found.unreadable:
+        click.echo(f"jobzone: error: unreadable draft: {problem.message}", err=True)
+    if found.unreadable:
+        raise click.exceptions.Exit(EXIT_INPUT)
 
 
 def _load(ws: Workspace, draft_id: str) -> Draft:
@@ -91,6 +103,7 @@ def show_cmd(draft_id: str, as_json: bool) -> None:
 def diff_cmd(draft_id: str) -> None:
     """Show only what a revision changes against the canonical version it is based on."""
     ws = workspace()
+    _recovered(ws)
     draft = _load(ws, draft_id)
     text = showing.changes(ws, draft)
     if text is None:
@@ -218,6 +231,7 @@ def edit_cmd(draft_id: str, reviewer: str | None) -> None:
 def history_cmd(target: str, as_json: bool) -> None:
     """Show the append-only history of a canonical role or of a draft."""
     ws = workspace()
+    _recovered(ws)
     name = check_name(target, "slug")
     role = current_role(ws, name)
     if role is not None:

@@ -15,10 +15,10 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
-from jobzone.documents import atomic_write
+from jobzone.documents import atomic_write, load_model, read_yaml
 from jobzone.drafting.records import CallRecord
 from jobzone.drafts import BaseVersion
-from jobzone.errors import ConflictError, NotFoundError
+from jobzone.errors import ConflictError, InputError, NotFoundError
 from jobzone.workspace import Slug, Workspace, check_name
 
 RUNS_DIR = ".runs"
@@ -79,7 +79,7 @@ class Journal:
             raise NotFoundError(
                 f"no drafting run {run_id!r} to resume", file=str(root), rule="run.exists"
             )
-        return cls(root, RunRequest.model_validate_json(request_file.read_text("utf-8")))
+        return cls(root, load_model(RunRequest, request_file))
 
     # -- calls ------------------------------------------------------------------------------------
 
@@ -91,7 +91,7 @@ class Journal:
 
     def calls(self) -> list[CallRecord]:
         files = sorted((self.root / "calls").glob("*.json"))
-        return [CallRecord.model_validate_json(f.read_text("utf-8")) for f in files]
+        return [load_model(CallRecord, f) for f in files]
 
     # -- answers ----------------------------------------------------------------------------------
 
@@ -103,8 +103,9 @@ class Journal:
         path = self._answer_file(stage, round_)
         if not path.is_file():
             return None
-        content = json.loads(path.read_text("utf-8"))["content"]
-        assert isinstance(content, str)
+        content = read_yaml(path).get("content")
+        if not isinstance(content, str):
+            raise InputError("an answer without its content", file=str(path), rule="run.answer")
         return content
 
     def save_answer(self, stage: str, round_: int, content: str) -> None:
@@ -122,6 +123,5 @@ class Journal:
         path = self.root / "finished.json"
         if not path.is_file():
             return None
-        data = json.loads(path.read_text("utf-8"))
-        assert isinstance(data, dict)
+        data: dict[str, str] = read_yaml(path)
         return data

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict
 from jobzone.assessment import Assessment
 from jobzone.canonical import load_canonical
 from jobzone.config import load_config
-from jobzone.documents import atomic_write, dump_model, file_sha256
+from jobzone.documents import atomic_write, dump_model, file_sha256, load_model
 from jobzone.drafts import Approval, Draft, Kind, Status, assessment_hash, load_draft, save_draft
 from jobzone.errors import ConflictError, FindingsError
 from jobzone.faults import checkpoint
@@ -49,12 +49,17 @@ def _intent_path(workspace: Workspace) -> Path:
     return workspace.drafts_dir / INTENT_NAME
 
 
+def needs_recovery(workspace: Workspace) -> bool:
+    """Whether a crash left an approval half done (cheap: one stat, no lock)."""
+    return _intent_path(workspace).is_file()
+
+
 def recover(workspace: Workspace) -> str | None:
     """Finish or undo an approval a crash interrupted; call under the lock. Says what it did."""
     path = _intent_path(workspace)
     if not path.is_file():
         return None
-    intent = Intent.model_validate_json(path.read_text("utf-8"))
+    intent = load_model(Intent, path)
     role = current_role(workspace, intent.slug)
     if role is not None and role.version >= intent.version:
         draft = load_draft(workspace, intent.draft)

@@ -11,6 +11,7 @@ import contextlib
 import datetime as dt
 import json
 import os
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -79,14 +80,21 @@ def _cached_row(cached: Any, key: list[int]) -> Row | None:
     return row if row.status in _STATUS_ORDER else None
 
 
-def rows(workspace: Workspace) -> list[Row]:
-    """A row per draft file; unreadable drafts raise, naming the file."""
+@dataclass
+class Listing:
+    rows: list[Row] = field(default_factory=list)
+    #: Draft files that could not be read, each with why; the rest of the queue still lists.
+    unreadable: list[InputError] = field(default_factory=list)
+
+
+def rows(workspace: Workspace) -> Listing:
+    """A row per draft file, and the draft files that could not be read."""
     old = _load_index(workspace)
     fresh: dict[str, Any] = {}
-    result: list[Row] = []
+    result = Listing()
     changed = False
     if not workspace.drafts_dir.is_dir():
-        return []
+        return result
     with os.scandir(workspace.drafts_dir) as entries:
         for entry in entries:
             name = entry.name
@@ -98,10 +106,14 @@ def rows(workspace: Workspace) -> list[Row]:
             key = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
             row = _cached_row(old.get(name), key)
             if row is None:
-                row = Row.of(load_draft(workspace, name[:-5]))
+                try:
+                    row = Row.of(load_draft(workspace, name[:-5]))
+                except InputError as exc:
+                    result.unreadable.append(exc)
+                    continue
                 changed = True
             fresh[name] = {"key": key, "row": row.model_dump(mode="json")}
-            result.append(row)
+            result.rows.append(row)
     if changed or fresh.keys() != old.keys():
         payload = json.dumps({"version": INDEX_VERSION, "entries": fresh}, separators=(",", ":"))
         with contextlib.suppress(OSError):
@@ -117,7 +129,7 @@ _STATUS_ORDER = {
 }
 
 
-def listing(workspace: Workspace, status: str | None = None) -> list[Row]:
+def listing(workspace: Workspace, status: str | None = None) -> Listing:
     """The queue, pending first, then oldest first within a status."""
     if status is not None and status not in _STATUS_ORDER:
         raise InputError(
@@ -125,6 +137,7 @@ def listing(workspace: Workspace, status: str | None = None) -> list[Row]:
             field="--status",
             rule="queue.status",
         )
-    found = [r for r in rows(workspace) if status is None or r.status == status]
-    found.sort(key=lambda r: (_STATUS_ORDER[r.status], r.created_at, r.id))
+    found = rows(workspace)
+    found.rows = [r for r in found.rows if status is None or r.status == status]
+    found.rows.sort(key=lambda r: (_STATUS_ORDER[r.status], r.created_at, r.id))
     return found
