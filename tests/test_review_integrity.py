@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from jobzone.drafts import Kind
+from jobzone.drafts import Kind, save_draft
+from jobzone.errors import ConflictError
+from jobzone.workspace import Workspace
 
 from .conftest import RunCli
 from .factories import NEW_SLUG, make_draft, read_draft, tree
@@ -61,3 +63,27 @@ def test_an_edited_slug_and_title_become_the_drafts_and_the_roles(
     assert (workspace / "roles" / "platform-mlops-engineer.yaml").is_file()
     assert not (workspace / "roles" / f"{NEW_SLUG}.yaml").exists()
     assert run_cli("check").exit_code == 0
+
+
+def test_a_draft_write_that_would_rewrite_its_history_is_refused(workspace: Path) -> None:
+    draft = make_draft(workspace, "d-1")
+    before = (workspace / "drafts" / "d-1.yaml").read_bytes()
+    draft.history[0] = draft.history[0].model_copy(update={"note": "said something else"})
+    with pytest.raises(ConflictError, match="rewritten"):
+        save_draft(Workspace(workspace), draft)
+    assert (workspace / "drafts" / "d-1.yaml").read_bytes() == before
+
+
+def test_approval_refuses_a_role_whose_history_was_rewritten_since_it_was_kept(
+    workspace: Path, run_cli: RunCli
+) -> None:
+    make_draft(workspace, "first")
+    assert run_cli("approve", "first", "--reviewer", "ann").exit_code == 0  # keeps v1 and v2
+    role_file = workspace / "roles" / "mlops-engineer.yaml"
+    data = yaml.safe_load(role_file.read_text("utf-8"))
+    data["history"][0]["by"] = "someone else"  # a hand edit of the past
+    role_file.write_text(yaml.safe_dump(data, sort_keys=False), "utf-8")
+    make_draft(workspace, "second")
+    result = run_cli("approve", "second", "--reviewer", "ann")
+    assert result.exit_code == 1
+    assert "rewritten" in result.stderr

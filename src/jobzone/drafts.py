@@ -19,7 +19,7 @@ from jobzone.documents import atomic_write, dump_model, load_model
 from jobzone.drafting.records import CallRecord
 from jobzone.drafting.usage import Usage
 from jobzone.errors import InputError, NotFoundError
-from jobzone.history import HistoryEntry, content_hash
+from jobzone.history import HistoryEntry, content_hash, extend
 from jobzone.scoring import score
 from jobzone.validation import validate_document
 from jobzone.workspace import Slug, Workspace, check_name
@@ -142,7 +142,11 @@ def draft_path(workspace: Workspace, draft_id: str) -> Path:
 
 
 def save_draft(workspace: Workspace, draft: Draft) -> None:
-    atomic_write(draft_path(workspace, draft.id), dump_model(draft, "draft"))
+    """Write a draft; refused (a conflict) if it would rewrite the history already on disk."""
+    path = draft_path(workspace, draft.id)
+    if path.exists():
+        extend(load_model(Draft, path).history, draft.history, f"draft {draft.id}")
+    atomic_write(path, dump_model(draft, "draft"))
 
 
 def load_draft(workspace: Workspace, draft_id: str) -> Draft:

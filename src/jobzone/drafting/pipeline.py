@@ -21,7 +21,6 @@ from pydantic import ValidationError
 
 from jobzone.assessment import Assessment
 from jobzone.canonical import CanonicalRole, CanonicalSet, profile_of
-from jobzone.commentary import SELF_FIGURES
 from jobzone.documents import schema_problems
 from jobzone.drafting.assemble import (
     EMPTY_COMMENTARY,
@@ -304,10 +303,8 @@ class DraftRun:
         report = validate_document(self._assemble(states), self.workspace_canonical)
         for finding in report.errors:
             owner = owner_of(finding.path)
-            if owner in stages and owner.name not in due:
-                due.setdefault(owner.name, [])
             if owner in stages and states[owner.name].schema_error is None:
-                due[owner.name].append(
+                due.setdefault(owner.name, []).append(
                     {
                         "code": finding.code,
                         "path": answer_path(owner, finding.path),
@@ -330,11 +327,7 @@ class DraftRun:
             "title": title,
             "notes": self.journal.request.notes or "",
             "assessment": {k: v for k, v in assessment.items() if k != "commentary"},
-            "figures": {
-                name: value
-                for name, value in self_figures(score(parsed)).items()
-                if name in SELF_FIGURES
-            },
+            "figures": self_figures(score(parsed)),
         }
 
     def _commentary_roles(self, assessment: dict[str, Any]) -> list[dict[str, Any]]:

@@ -26,7 +26,7 @@ from jobzone.documents import atomic_write, dump_model, file_sha256, load_model
 from jobzone.drafts import Approval, Draft, Kind, Status, assessment_hash, load_draft, save_draft
 from jobzone.errors import ConflictError, FindingsError
 from jobzone.faults import checkpoint
-from jobzone.history import HistoryEntry, content_hash, now
+from jobzone.history import HistoryEntry, content_hash, extend, now
 from jobzone.review.versions import current_role, keep_version, version_path
 from jobzone.validation import Report, validate_document
 from jobzone.workspace import Slug, Workspace
@@ -202,6 +202,10 @@ def _promote(
     )
     checkpoint("intent")
     if current is not None:
+        kept = version_path(workspace, current.slug, current.version)
+        if kept.exists():
+            # The role's file may only have gained entries since its version was kept.
+            extend(load_model(Assessment, kept).history, current.history, f"roles/{draft.slug}")
         keep_version(workspace, current)
     keep_version(workspace, role)
     checkpoint("version")
