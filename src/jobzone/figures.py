@@ -29,15 +29,14 @@ def signed(value: int) -> str:
 
 def self_figures(score: Score) -> dict[str, str]:
     """Every figure of the role itself as prose shows it, by reference name."""
-    shown = score.to_dict()
     figures = {
         "aijri": str(score.shown_aijri),
         "formula_aijri": str(score.shown_formula_aijri),
         "zone": score.zone,
         "sub_label": score.sub_label,
-        "raw": f"{shown['raw']:.4f}",
-        "task_total": f"{shown['task_total']:.2f}",
-        "task_resistance": f"{shown['task_resistance']:.2f}",
+        "raw": str(score.shown_raw),
+        "task_total": str(score.shown_task_total),
+        "task_resistance": str(score.shown_task_resistance),
         "share_3plus": f"{score.share_3plus}%",
         "protective_total": str(score.protective_total),
         "evidence_total": signed(score.evidence_total),

@@ -76,6 +76,18 @@ class Score:
         return round_half_up(self.formula_aijri, self.rubric.display.aijri_decimals)
 
     @cached_property
+    def shown_raw(self) -> Decimal:
+        return round_half_up(self.raw, self.rubric.display.raw_decimals)
+
+    @cached_property
+    def shown_task_total(self) -> Decimal:
+        return round_half_up(self.task_total, self.rubric.display.task_decimals)
+
+    @cached_property
+    def shown_task_resistance(self) -> Decimal:
+        return round_half_up(self.task_resistance, self.rubric.display.task_decimals)
+
+    @cached_property
     def zone(self) -> str:
         return zone_of(self.rubric, self.shown_aijri)
 
@@ -137,9 +149,9 @@ class Score:
             "sub_label": self.sub_label,
             "formula_zone": self.formula_zone,
             "formula_sub_label": self.formula_sub_label,
-            "raw": num(self.raw, d.raw_decimals),
-            "task_total": num(self.task_total, d.task_decimals),
-            "task_resistance": num(self.task_resistance, d.task_decimals),
+            "raw": float(self.shown_raw),
+            "task_total": float(self.shown_task_total),
+            "task_resistance": float(self.shown_task_resistance),
             "share_3plus": self.share_3plus,
             "split": dict(self.split),
             "protective_total": self.protective_total,

@@ -38,8 +38,9 @@ def format_score(s: Score) -> str:
     lines = [
         f"AIJRI           {d['aijri']}  {s.sub_label}"
         + (f"  (formula {d['formula_aijri']}, overridden)" if s.overridden else ""),
-        f"raw             {d['raw']:.4f}" + ("  (clamped to 100)" if s.clamped else ""),
-        f"task total      {d['task_total']:.2f}   task resistance {d['task_resistance']:.2f}",
+        f"raw             {s.shown_raw}"
+        + (f"  (clamped to {s.shown_formula_aijri})" if s.clamped else ""),
+        f"task total      {s.shown_task_total}   task resistance {s.shown_task_resistance}",
         f"share 3+        {s.share_3plus}%",
         "split           " + " / ".join(f"{k.replace('_', ' ')} {v}%" for k, v in split.items()),
         f"protective      {s.protective_total}   growth {d['growth']:+d}"

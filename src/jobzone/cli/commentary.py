@@ -80,6 +80,7 @@ def _regenerate_all(
 ) -> list[Regeneration]:
     settings = ModelSettings.from_env(model)
     prices = PriceTable.load()
+    by = author_name()
     results: list[Regeneration] = []
     try:
         for i, role in enumerate(targets, 1):
@@ -94,7 +95,7 @@ def _regenerate_all(
                     notes=notes,
                     settings=settings,
                     prices=prices,
-                    by=author_name(),
+                    by=by,
                     progress=progress,
                 )
             )
