@@ -23,6 +23,11 @@ MAX_POSTING = 200
 SHORTLIST = 32
 
 
+def name_key(name: str) -> str:
+    """A title or task name as names are compared: case and runs of spaces ignored."""
+    return " ".join(name.casefold().split())
+
+
 def words(texts: Iterable[str]) -> frozenset[str]:
     """Lower-case content words of some texts."""
     found: set[str] = set()

@@ -53,7 +53,7 @@ from jobzone.figures import basis_of, self_figures
 from jobzone.history import HistoryEntry
 from jobzone.rubric import load_rubric
 from jobzone.scoring import score
-from jobzone.similarity import Profile
+from jobzone.similarity import Profile, name_key
 from jobzone.validation import validate_document
 
 MAX_TITLE_CHARS = 120
@@ -79,15 +79,11 @@ def check_title(title: str) -> str:
     return cleaned
 
 
-def _same_title(a: str, b: str) -> bool:
-    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
-
-
 def find_canonical(canonical: CanonicalSet, title: str) -> CanonicalRole | None:
     """The canonical role this title names (title, alias or slug), making the draft a revision."""
     for role in canonical:
         names = [role.title, *role.assessment.role.aliases]
-        if any(_same_title(title, name) for name in names) or slugify(title) == role.slug:
+        if any(name_key(title) == name_key(name) for name in names) or slugify(title) == role.slug:
             return role
     return None
 

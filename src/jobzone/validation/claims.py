@@ -37,6 +37,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import cache, cached_property
 from typing import NamedTuple
 
+from jobzone import similarity
 from jobzone.assessment import Assessment, Impact
 from jobzone.canonical import CanonicalRole, CanonicalSet
 from jobzone.commentary import REFERENCE_RE, Reference, parse_reference
@@ -257,7 +258,7 @@ NAME_PUNCTUATION = "\"'()[],.;:!?\u2018\u2019\u201c\u201d"
 
 def name_key(name: str) -> str:
     """A title or alias as it is looked up: lower case, single spaces, no outer punctuation."""
-    return " ".join(name.lower().split()).strip(NAME_PUNCTUATION)
+    return similarity.name_key(name).strip(NAME_PUNCTUATION)
 
 
 @dataclass(frozen=True)

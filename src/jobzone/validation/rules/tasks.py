@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from jobzone.assessment import Impact, Task
 from jobzone.rubric import Rubric
 from jobzone.scoring import time_total_error
+from jobzone.similarity import name_key
 from jobzone.validation.context import Context, error, warning
 from jobzone.validation.findings import Finding, Severity
 from jobzone.validation.registry import rule
@@ -17,11 +18,6 @@ def time_sum(ctx: Context) -> Iterator[Finding]:
     problem = time_total_error(ctx.assessment.tasks, ctx.rubric)
     if problem:
         yield error("tasks.time-sum", "tasks", problem)
-
-
-def name_key(name: str) -> str:
-    """Task names are compared ignoring case and runs of whitespace."""
-    return " ".join(name.split()).casefold()
 
 
 @rule("tasks.duplicate-name", Severity.error, "task names must be unique, ignoring case")
