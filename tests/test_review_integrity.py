@@ -87,3 +87,14 @@ def test_approval_refuses_a_role_whose_history_was_rewritten_since_it_was_kept(
     result = run_cli("approve", "second", "--reviewer", "ann")
     assert result.exit_code == 1
     assert "rewritten" in result.stderr
+
+
+def test_check_names_the_roles_whose_commentary_is_stale(workspace: Path, run_cli: RunCli) -> None:
+    role_file = workspace / "roles" / "mlops-engineer.yaml"
+    data = yaml.safe_load(role_file.read_text("utf-8"))
+    data["tasks"][0]["score"] = 3  # a score edit the commentary was not written against
+    role_file.write_text(yaml.safe_dump(data, sort_keys=False), "utf-8")
+    result = run_cli("check")
+    assert result.exit_code == 0  # a warning, not an error
+    assert "commentary.stale" in result.stdout
+    assert "1 roles with stale commentary (mlops-engineer)" in result.stdout

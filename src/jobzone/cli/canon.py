@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from jobzone.canonical import load_canonical
@@ -41,14 +43,20 @@ def check_cmd(as_json: bool) -> None:
     canonical = load_canonical(workspace())
     results = []
     failed = bool(canonical.broken)
-    for role in sorted(canonical, key=lambda r: r.slug):
-        report = validate(
-            role.assessment, canonical, expected_slug=role.path.stem, scored=role.score
-        )
-        failed = failed or not report.ok
-        results.append(
-            {"slug": role.slug, "aijri": float(role.score.shown_aijri), **report.to_dict()}
-        )
+    roles = sorted(canonical, key=lambda r: r.slug)
+    # Progress on a terminal only: scripts and --json get clean output.
+    bar = click.progressbar(
+        roles, label="checking", file=sys.stderr, hidden=as_json or not sys.stderr.isatty()
+    )
+    with bar:
+        for role in bar:
+            report = validate(
+                role.assessment, canonical, expected_slug=role.path.stem, scored=role.score
+            )
+            failed = failed or not report.ok
+            results.append(
+                {"slug": role.slug, "aijri": float(role.score.shown_aijri), **report.to_dict()}
+            )
     if as_json:
         print_json(
             {"ok": not failed, "roles": results, "broken": [e.to_dict() for e in canonical.broken]}
@@ -67,5 +75,15 @@ def check_cmd(as_json: bool) -> None:
         for broken in canonical.broken:
             click.echo(f"FAIL {broken.message}")
         click.echo(f"{len(results)} roles checked, {len(canonical.broken)} unreadable")
+        stale = [str(r["slug"]) for r in results if _has_code(r["warnings"], "commentary.stale")]
+        if stale:
+            click.echo(
+                f"{len(stale)} roles with stale commentary ({', '.join(stale[:5])}"
+                f"{', ...' if len(stale) > 5 else ''}): run `jobzone commentary --stale`"
+            )
     if failed:
         raise click.exceptions.Exit(EXIT_FINDINGS)
+
+
+def _has_code(findings: object, code: str) -> bool:
+    return isinstance(findings, list) and any(f["code"] == code for f in findings)
