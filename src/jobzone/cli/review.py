@@ -67,12 +67,14 @@ def queue_cmd(status: str | None, as_json: bool) -> None:
             }
         )
     else:
-        for r in found.rows:
-            score = f"{r.aijri:5.1f} {r.zone:6}" if r.aijri is not None else "    -        "
-            click.echo(
-                f"{r.id:52} {r.status:17} {r.kind:10} {score} "
-                f"{r.errors}E {r.warnings}W {_age(r.created_at):>4}  {r.title}"
-            )
+        lines = [
+            f"{r.id:52} {r.status:17} {r.kind:10} "
+            + (f"{r.aijri:5.1f} {r.zone:6}" if r.aijri is not None else "    -        ")
+            + f" {r.errors}E {r.warnings}W {_age(r.created_at):>4}  {r.title}"
+            for r in found.rows
+        ]
+        if lines:
+            click.echo("\n".join(lines))  # one write: the queue can be 10,000 lines long
         click.echo(f"{len(found.rows)} drafts", err=True)
     for problem in found.unreadable:
         click.echo(f"jobzone: error: unreadable draft: {problem.message}", err=True)
