@@ -21,12 +21,11 @@ import pytest
 import yaml
 
 from jobzone.assessment import Assessment
-from jobzone.canonical import load_canonical
+from jobzone.canonical import BaseVersion, load_canonical
 from jobzone.documents import load_model
 from jobzone.drafting.records import CallRecord
 from jobzone.drafting.usage import Usage
 from jobzone.drafts import (
-    BaseVersion,
     Draft,
     Kind,
     Provenance,
@@ -142,7 +141,9 @@ def make_draft(
     role_slug = str(assessment["slug"])
     base = None
     if kind is Kind.revision:
-        base = BaseVersion(slug=role_slug, sha256=file_sha256(ws.role_path(role_slug)))
+        role_file = ws.role_path(role_slug)
+        version = yaml.safe_load(role_file.read_text("utf-8")).get("version", 1)
+        base = BaseVersion(slug=role_slug, sha256=file_sha256(role_file), version=version)
     draft = Draft(
         id=draft_id,
         kind=kind,

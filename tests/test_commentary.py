@@ -24,7 +24,7 @@ import yaml
 from click.testing import Result
 
 from jobzone.assessment import Assessment
-from jobzone.canonical import CanonicalRole, load_canonical
+from jobzone.canonical import BaseVersion, CanonicalRole, load_canonical
 from jobzone.documents import file_sha256, load_model
 from jobzone.drafting.journal import Journal, RunRequest
 from jobzone.drafting.pipeline import DraftRun
@@ -32,7 +32,6 @@ from jobzone.drafting.records import CallRecord
 from jobzone.drafting.regenerate import regeneration_id, stale_roles
 from jobzone.drafting.usage import Usage
 from jobzone.drafts import (
-    BaseVersion,
     Draft,
     Kind,
     Provenance,
@@ -287,7 +286,8 @@ def test_regenerate_the_example_role_queues_a_commentary_draft(env: DraftingEnv)
         MLOPS,
         "MLOps Engineer",
     )
-    assert draft.base == BaseVersion(slug=MLOPS, sha256=file_sha256(role.path))
+    assert draft.base is not None
+    assert (draft.base.slug, draft.base.sha256) == (MLOPS, file_sha256(role.path))
     assert draft.findings.errors == [] and draft.findings.warnings == []
     # Nothing canonical is touched until a reviewer approves.
     assert role_path(env, MLOPS).read_bytes() == before
@@ -551,7 +551,8 @@ def test_commentary_drafted_before_a_score_edit_is_not_approved_over_it(env: Dra
     assert env.http_requests() == 2
     late = next(d for d in commentary_drafts(env) if d.id != early.id)
     assert result.stdout == f"{late.id}: queued, 0 errors, 0 warnings\n"
-    assert late.base == BaseVersion(slug=MLOPS, sha256=file_sha256(role_path(env, MLOPS)))
+    assert late.base is not None
+    assert (late.base.slug, late.base.sha256) == (MLOPS, file_sha256(role_path(env, MLOPS)))
     # The second request carries the edited score, the first the original one.
     first_body, second_body = env.bodies()
     assert data_message(first_body)["assessment"]["tasks"][0]["score"] == 2
@@ -591,7 +592,8 @@ def test_score_edit_makes_commentary_stale_and_stale_queues_exactly_that_role(
     (row,) = json.loads(result.stdout)["drafts"]
     (draft,) = commentary_drafts(env)
     assert row == {"id": draft.id, "slug": DEVOPS, "queued": True, "errors": 0, "warnings": 0}
-    assert draft.base == BaseVersion(slug=DEVOPS, sha256=file_sha256(role_path(env, DEVOPS)))
+    assert draft.base is not None
+    assert (draft.base.slug, draft.base.sha256) == (DEVOPS, file_sha256(role_path(env, DEVOPS)))
     (body,) = env.bodies()
     assert data_message(body)["title"] == "DevOps Engineer"
     assert data_message(body)["assessment"]["tasks"][2]["score"] == 2  # the edited score
@@ -800,7 +802,8 @@ def test_commentary_draft_is_based_on_its_role_even_when_another_has_its_title_a
     assert "answer 0 replayed from the run journal" in result.stderr
     assert env.http_requests() == 0
     draft = load_draft(env.workspace, run_id)
-    assert draft.base == BaseVersion(slug=DEVOPS, sha256=file_sha256(role_path(env, DEVOPS)))
+    assert draft.base is not None
+    assert (draft.base.slug, draft.base.sha256) == (DEVOPS, file_sha256(role_path(env, DEVOPS)))
 
     diff = ok(env.cli("diff", draft.id)).stdout
     old = canonical_role(env, DEVOPS).assessment.commentary

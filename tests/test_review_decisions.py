@@ -10,9 +10,10 @@ from typing import Any
 
 import pytest
 
+from jobzone.canonical import BaseVersion
 from jobzone.drafting.journal import RunRequest
 from jobzone.drafting.pipeline import DraftRun
-from jobzone.drafts import BaseVersion, Kind, Status, assessment_hash
+from jobzone.drafts import Kind, Status, assessment_hash
 from jobzone.history import HistoryEntry
 from jobzone.review import redrafting
 
@@ -224,5 +225,7 @@ def test_redraft_is_based_on_the_current_canonical_version(
         run_cli("redraft", "d-1")
     [request] = asked
     assert request.base == BaseVersion(
-        slug="mlops-engineer", sha256=hashlib.sha256(role_file.read_bytes()).hexdigest()
+        slug="mlops-engineer",
+        sha256=hashlib.sha256(role_file.read_bytes()).hexdigest(),
+        version=1,
     )

@@ -8,14 +8,26 @@ from functools import cached_property
 from pathlib import Path
 from typing import TypeVar, cast
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from jobzone.assessment import Assessment
 from jobzone.documents import file_sha256, iter_yaml_files, load_model
 from jobzone.errors import InputError
 from jobzone.scoring import Score, score
 from jobzone.similarity import Profile, SimilarityIndex
-from jobzone.workspace import Workspace
+from jobzone.workspace import Slug, Workspace
 
 T = TypeVar("T")
+
+
+class BaseVersion(BaseModel):
+    """A version of a canonical role, as the draft revising it records its base."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    slug: Slug
+    sha256: str = Field(description="Hash of the role file's bytes when the draft was started.")
+    version: int | None = Field(default=None, description="That file's version number.")
 
 
 @dataclass(frozen=True)
@@ -36,6 +48,10 @@ class CanonicalRole:
     def sha256(self) -> str:
         """The version's file hash: what a revision drafted from it records as its base."""
         return file_sha256(self.path)
+
+    def base_version(self) -> BaseVersion:
+        """This version, as a revision drafted from it records its base."""
+        return BaseVersion(slug=self.slug, sha256=self.sha256, version=self.assessment.version)
 
     @cached_property
     def profile(self) -> Profile:

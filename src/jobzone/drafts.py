@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, WithJsonSchema
 
 from jobzone.assessment import Assessment
-from jobzone.canonical import CanonicalSet
+from jobzone.canonical import BaseVersion, CanonicalSet
 from jobzone.documents import atomic_write, dump_model, load_model
 from jobzone.drafting.records import CallRecord
 from jobzone.drafting.usage import Usage
@@ -51,13 +51,6 @@ class FindingRecord(_Strict):
 class Findings(_Strict):
     errors: list[FindingRecord] = Field(default_factory=list)
     warnings: list[FindingRecord] = Field(default_factory=list)
-
-
-class BaseVersion(_Strict):
-    """The canonical version a revision was drafted from."""
-
-    slug: Slug
-    sha256: str
 
 
 class Repair(_Strict):

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
+from jobzone.canonical import BaseVersion
 from jobzone.documents import atomic_write, load_model, read_yaml
 from jobzone.drafting.records import CallRecord
-from jobzone.drafts import BaseVersion
 from jobzone.errors import ConflictError, InputError, NotFoundError
 from jobzone.workspace import Slug, Workspace, check_name
 

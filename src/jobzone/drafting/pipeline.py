@@ -20,7 +20,7 @@ from openai.types.chat import ChatCompletionMessageParam
 from pydantic import ValidationError
 
 from jobzone.assessment import Assessment
-from jobzone.canonical import CanonicalRole, CanonicalSet, profile_of
+from jobzone.canonical import BaseVersion, CanonicalRole, CanonicalSet, profile_of
 from jobzone.documents import schema_problems
 from jobzone.drafting.assemble import (
     EMPTY_COMMENTARY,
@@ -38,7 +38,6 @@ from jobzone.drafting.settings import ModelSettings
 from jobzone.drafting.stages import COMMENTARY, PROFILE, ROLE, TASKS, Stage, owner_of
 from jobzone.drafting.usage import PriceTable, Usage
 from jobzone.drafts import (
-    BaseVersion,
     Draft,
     Kind,
     Provenance,
@@ -91,7 +90,7 @@ def find_canonical(canonical: CanonicalSet, title: str) -> CanonicalRole | None:
 def revision_base(canonical: CanonicalSet, title: str) -> BaseVersion | None:
     """The canonical version a draft of ``title`` revises, if the title names a role."""
     role = find_canonical(canonical, title)
-    return BaseVersion(slug=role.slug, sha256=role.sha256) if role else None
+    return role.base_version() if role else None
 
 
 def calibration(role: CanonicalRole) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from jobzone.drafting.journal import Journal, RunRequest
 from jobzone.drafting.pipeline import DraftRun
 from jobzone.drafting.settings import ModelSettings
 from jobzone.drafting.usage import PriceTable
-from jobzone.drafts import BaseVersion, Draft, Status, draft_path, load_draft, save_draft
+from jobzone.drafts import Draft, Status, draft_path, load_draft, save_draft
 from jobzone.figures import stale_reasons
 from jobzone.locking import workspace_lock
 from jobzone.workspace import Workspace
@@ -90,7 +90,7 @@ def regenerate(
             assessed_on=role.assessment.assessed_on,
             created_at=dt.datetime.now(dt.UTC),
             by=by,
-            base=BaseVersion(slug=role.slug, sha256=role.sha256),
+            base=role.base_version(),
         ),
     )
     run = DraftRun(

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import difflib
-import hashlib
 import itertools
 import textwrap
 from typing import Any
@@ -13,10 +11,9 @@ import yaml
 
 from jobzone.assessment import Assessment
 from jobzone.commentary import Commentary
-from jobzone.documents import dump_model, dump_yaml, file_sha256, load_model
+from jobzone.documents import dump_yaml, file_sha256, load_model
 from jobzone.drafts import Draft, FindingRecord, Kind
-from jobzone.errors import InputError
-from jobzone.review.versions import current_role, kept_versions, version_path
+from jobzone.review.versions import current_role, version_path
 from jobzone.workspace import Workspace
 
 
@@ -100,23 +97,16 @@ def _base_of(workspace: Workspace, draft: Draft, current: Assessment) -> tuple[A
     slug = draft.base.slug
     if file_sha256(workspace.role_path(slug)) == draft.base.sha256:
         return current, ""
-    for version in reversed(kept_versions(workspace, slug)):
-        with contextlib.suppress(InputError):
-            kept = load_model(Assessment, version_path(workspace, slug, version))
-            # Kept copies differ from the role file they were only in their schema line.
-            if text_sha256(dump_model(kept, "assessment")) == draft.base.sha256:
-                return kept, (
-                    f"note: this draft is based on v{kept.version} of {slug}, which is no longer "
-                    f"current (now v{current.version}); redraft it before approving\n"
-                )
+    kept = version_path(workspace, slug, draft.base.version) if draft.base.version else None
+    if kept is not None and kept.is_file():
+        return load_model(Assessment, kept), (
+            f"note: this draft is based on v{draft.base.version} of {slug}, which is no longer "
+            f"current (now v{current.version}); redraft it before approving\n"
+        )
     return current, (
         f"note: the version of {slug} this draft is based on is no longer current and is not "
         f"among the kept versions; the changes shown are against the current v{current.version}\n"
     )
-
-
-def text_sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 COLUMN = 58
