@@ -26,7 +26,7 @@ from vcr.errors import CannotOverwriteExistingCassetteException
 from jobzone import demo
 from jobzone.assessment import Assessment
 from jobzone.cli import cli
-from jobzone.drafting.client import ModelClient, Reply
+from jobzone.drafting.client import ModelClient
 from jobzone.drafting.journal import Journal
 from jobzone.drafting.pipeline import MAX_TITLE_CHARS, DraftRun, check_title
 from jobzone.drafting.prompts import TEMPLATE_NAMES, prompt_versions
@@ -63,7 +63,7 @@ def probe_concurrency(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, float,
     barrier = threading.Barrier(2, timeout=10)
     original = ModelClient.ask
 
-    def ask(self: ModelClient, stage: Stage, round_: int, messages: Any) -> Reply:
+    def ask(self: ModelClient, stage: Stage, round_: int, messages: Any) -> str:
         start = time.monotonic()
         if stage.name in ("tasks", "profile") and round_ == 0:
             barrier.wait()

@@ -13,7 +13,6 @@ import email.utils
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -24,7 +23,7 @@ from pydantic import ValidationError
 
 from jobzone.drafting.records import CallRecord
 from jobzone.drafting.settings import ModelSettings
-from jobzone.drafting.stages import Answer, Stage
+from jobzone.drafting.stages import Stage
 from jobzone.drafting.usage import Usage
 from jobzone.errors import (
     ConfigError,
@@ -36,15 +35,6 @@ from jobzone.errors import (
 
 TRANSIENT_STATUSES = frozenset({408, 409, 429})
 CONFIG_STATUSES = frozenset({401, 403, 404})
-
-
-@dataclass(frozen=True)
-class Reply:
-    """A stage's answer: parsed, or the raw text with why it did not parse."""
-
-    content: str
-    parsed: Answer | None
-    schema_error: ValidationError | None
 
 
 def retry_after_seconds(exc: BaseException) -> float | None:
@@ -115,8 +105,10 @@ class ModelClient:
             timeout=openai.Timeout(settings.read_timeout, connect=10.0),
         )
 
-    def ask(self, stage: Stage, round_: int, messages: list[ChatCompletionMessageParam]) -> Reply:
-        """The stage's answer; raises ModelCallError (or a subclass) when there is none."""
+    def ask(self, stage: Stage, round_: int, messages: list[ChatCompletionMessageParam]) -> str:
+        """The text of the stage's answer, which may still break its schema (the caller parses
+        it, as it parses an answer replayed from the journal); raises ModelCallError (or a
+        subclass) when there is no answer."""
         attempts = iter(range(1, 1_000))
         limit = stage.max_completion_tokens
         try:
@@ -138,7 +130,7 @@ class ModelClient:
         messages: list[ChatCompletionMessageParam],
         limit: int,
         attempts: Any,
-    ) -> Reply:
+    ) -> str:
         s = self.settings
         retrying = tenacity.Retrying(
             retry=tenacity.retry_if_exception(is_transient),
@@ -174,7 +166,7 @@ class ModelClient:
         messages: list[ChatCompletionMessageParam],
         limit: int,
         attempt: int,
-    ) -> Reply:
+    ) -> str:
         if self.gate is not None:
             self.gate(stage.name, messages, limit)
         started = time.monotonic()
@@ -227,15 +219,13 @@ class ModelClient:
             ) from None
         except ValidationError as exc:
             note("invalid", usage, f"{exc.error_count()} schema problems")
-            return Reply(content=content, parsed=None, schema_error=exc)
+            return content
         message = completion.choices[0].message
         if message.refusal:
             note("refused", usage, message.refusal)
             raise RefusalError(f"the model refused: {message.refusal}", stage=stage.name)
         note("ok", usage)
-        parsed = message.parsed
-        assert isinstance(parsed, Answer)
-        return Reply(content=content, parsed=parsed, schema_error=None)
+        return content
 
     def _optional(self) -> dict[str, Any]:
         t = self.settings.temperature

@@ -30,7 +30,7 @@ from jobzone.drafting.assemble import (
     slugify,
 )
 from jobzone.drafting.budget import Budget
-from jobzone.drafting.client import ModelClient, Reply
+from jobzone.drafting.client import ModelClient
 from jobzone.drafting.journal import Journal
 from jobzone.drafting.prompts import prompt_versions, repair_messages, stage_messages
 from jobzone.drafting.records import CallRecord
@@ -170,9 +170,8 @@ class DraftRun:
         content = self.journal.answer(name, round_)
         if content is None:
             self.progress(f"{name}: asking the model" + (f" (repair {round_})" if round_ else ""))
-            reply: Reply = self.client.ask(state.stage, round_, messages)
-            self.journal.save_answer(name, round_, reply.content)
-            content = reply.content
+            content = self.client.ask(state.stage, round_, messages)
+            self.journal.save_answer(name, round_, content)
         else:
             self.progress(f"{name}: answer {round_} replayed from the run journal")
         state.content = content
