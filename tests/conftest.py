@@ -14,8 +14,10 @@ from click.testing import CliRunner, Result
 
 from jobzone.assessment import Assessment
 from jobzone.cli import cli
+from jobzone.cli.app import Deps
 
 from .drafting_support import DraftingEnv, drafting_environment, vcr_config_for
+from .models import ScriptedModel
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE_PATH = REPO / "roles" / "mlops-engineer.yaml"
@@ -35,9 +37,10 @@ def example() -> Assessment:
 
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
-    """An empty workspace (roles/ and drafts/) holding a copy of the seed role."""
-    (tmp_path / "roles").mkdir()
-    (tmp_path / "drafts").mkdir()
+    """A workspace (jobzone.yaml, roles/ and drafts/) holding a copy of the seed role."""
+    from .factories import make_workspace
+
+    make_workspace(tmp_path)
     shutil.copy(EXAMPLE_PATH, tmp_path / "roles" / EXAMPLE_PATH.name)
     return tmp_path
 
@@ -51,8 +54,10 @@ def run_cli(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> RunCli:
     monkeypatch.delenv("JOBZONE_WORKSPACE", raising=False)
     monkeypatch.chdir(workspace)
 
-    def run(*args: str, input: str | None = None) -> Result:
-        return CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
+    def run(*args: str, input: str | None = None, model: ScriptedModel | None = None) -> Result:
+        """``model``: the model drafting commands ask (else the real one, from the env)."""
+        deps = Deps(models=model.factory()) if model is not None else None
+        return CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False, obj=deps)
 
     return run
 

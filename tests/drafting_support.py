@@ -19,10 +19,9 @@ import datetime as dt
 import json
 import os
 import shutil
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -30,15 +29,18 @@ from urllib.parse import urlparse
 import pytest
 from click.testing import CliRunner, Result
 
+from jobzone.calls import CallRecord
 from jobzone.canonical import load_canonical
 from jobzone.cli import cli
+from jobzone.cli.app import Deps
 from jobzone.drafting.budget import Budget
 from jobzone.drafting.journal import Journal, RunRequest
+from jobzone.drafting.model import Model
+from jobzone.drafting.openai_model import OpenAIModel
 from jobzone.drafting.pipeline import DraftRun, check_title
-from jobzone.drafting.records import CallRecord
 from jobzone.drafting.settings import ModelSettings
-from jobzone.drafting.usage import PriceTable
 from jobzone.drafts import Draft, load_draft
+from jobzone.workflow import Workflow
 from jobzone.workspace import Workspace
 
 from .fake_openai import SCENARIOS, FakeOpenAI
@@ -133,10 +135,20 @@ class DraftingEnv:
     cassette: Any
     replaying: bool
     sleeps: list[float] = field(default_factory=list)
+    #: Wraps every model the CLI or a workflow asks (tests interrupt or count calls with it).
+    wrap: Callable[[Model], Model] = field(default=lambda model: model)
 
     @property
     def workspace(self) -> Workspace:
         return Workspace(self.root)
+
+    def models(self, name: str | None, temperature: float | None) -> Model:
+        """The real model, configured from the environment, its retries recorded not slept."""
+        settings = ModelSettings.from_env(name, temperature)
+        return self.wrap(OpenAIModel(settings, sleep=self.sleeps.append))
+
+    def workflow(self) -> Workflow:
+        return Workflow(self.workspace, models=self.models)
 
     @property
     def endpoint_host(self) -> str:
@@ -146,7 +158,10 @@ class DraftingEnv:
 
     def cli(self, *args: str) -> Result:
         return CliRunner().invoke(
-            cli, ["--workspace", str(self.root), *args], catch_exceptions=False
+            cli,
+            ["--workspace", str(self.root), *args],
+            catch_exceptions=False,
+            obj=Deps(models=self.models),
         )
 
     def draft(self, title: str, *args: str) -> Result:
@@ -156,13 +171,13 @@ class DraftingEnv:
     def pipeline(
         self, title: str = TITLE, *, notes: str | None = None, max_repairs: int = 2
     ) -> DraftRun:
-        """A DraftRun as the CLI builds one, with a journal, and sleeps recorded, not slept."""
-        settings = ModelSettings.from_env()
+        """A DraftRun as the workflow builds one, with a journal, sleeps recorded not slept."""
+        model = self.models(None, None)
         request = RunRequest(
             id=f"test-{len(self.runs()) + 1}",
             title=check_title(title),
             notes=notes,
-            model=settings.model,
+            model=model.identity.name,
             temperature=None,
             max_repairs=max_repairs,
             assessed_on=dt.date.fromisoformat(DATE),
@@ -170,12 +185,10 @@ class DraftingEnv:
             by="test",
         )
         return DraftRun(
-            workspace_canonical=load_canonical(self.workspace),
+            canonical=load_canonical(self.workspace),
             journal=Journal.create(self.workspace, request),
-            settings=settings,
-            prices=PriceTable.load(),
+            model=model,
             budget=Budget(None),
-            sleep=self.sleeps.append,
         )
 
     # -- looking -----------------------------------------------------------------------------------
@@ -212,8 +225,9 @@ def stage_of(body: dict[str, Any]) -> str:
 
 
 def _make_workspace(root: Path) -> Path:
-    (root / "roles").mkdir(parents=True)
-    (root / "drafts").mkdir()
+    from .factories import make_workspace
+
+    make_workspace(root)
     for path in sorted(ROLES_SNAPSHOT.glob("*.yaml")):
         shutil.copy(path, root / "roles" / path.name)
     return root
@@ -250,10 +264,6 @@ def drafting_environment(
         cassette=cassette,
         replaying=replaying,
     )
-    # The CLI gives DraftRun no sleep; retries in CLI tests are recorded instead of slept.
-    import jobzone.cli.drafting as cli_drafting
-
-    monkeypatch.setattr(cli_drafting, "DraftRun", partial(DraftRun, sleep=env.sleeps.append))
     try:
         yield env
     finally:

@@ -21,23 +21,13 @@ import pytest
 import yaml
 
 from jobzone.assessment import Assessment
+from jobzone.calls import CallOutcome, CallRecord, Usage
 from jobzone.canonical import BaseVersion, load_canonical
-from jobzone.documents import load_model
-from jobzone.drafting.records import CallRecord
-from jobzone.drafting.usage import Usage
-from jobzone.drafts import (
-    Draft,
-    Kind,
-    Provenance,
-    Status,
-    assessment_hash,
-    findings_of,
-    load_draft,
-    save_draft,
-    shown_score,
-)
-from jobzone.history import HistoryEntry
-from jobzone.workspace import Workspace
+from jobzone.checking import check
+from jobzone.documents import dump_model, load_model
+from jobzone.drafts import Draft, Kind, Provenance, Status, draft_path, load_draft
+from jobzone.history import Action, HistoryEntry
+from jobzone.workspace import MARKER, Workspace
 
 SEED_PATH = Path(__file__).resolve().parent.parent / "roles" / "mlops-engineer.yaml"
 SEED_SLUG = "mlops-engineer"
@@ -73,7 +63,8 @@ def fake_calls(at: dt.datetime = CREATED_AT) -> list[CallRecord]:
             stage="role",
             round=0,
             attempt=1,
-            outcome="http 429",
+            outcome=CallOutcome.http_error,
+            status=429,
             at=at,
             latency_ms=120,
             max_completion_tokens=4000,
@@ -84,7 +75,7 @@ def fake_calls(at: dt.datetime = CREATED_AT) -> list[CallRecord]:
             stage="role",
             round=0,
             attempt=2,
-            outcome="ok",
+            outcome=CallOutcome.ok,
             at=at,
             latency_ms=2300,
             max_completion_tokens=4000,
@@ -144,6 +135,7 @@ def make_draft(
         role_file = ws.role_path(role_slug)
         version = yaml.safe_load(role_file.read_text("utf-8")).get("version", 1)
         base = BaseVersion(slug=role_slug, sha256=file_sha256(role_file), version=version)
+    checked = check(assessment, load_canonical(ws), subject=draft_id)
     draft = Draft(
         id=draft_id,
         kind=kind,
@@ -153,22 +145,38 @@ def make_draft(
         base=base,
         created_at=created_at,
         assessment=assessment,
-        findings=findings_of(assessment, load_canonical(ws)),
-        score=shown_score(assessment),
+        findings=checked.findings,
+        score=checked.shown,
         provenance=provenance(created_at),
         history=[
             HistoryEntry(
                 at=created_at,
                 by=by,
-                action="drafted",
+                action=Action.drafted,
                 note=f"drafted by {MODEL} from the title {assessment['title']!r}",
-                content_sha256=assessment_hash(assessment),
+                content_sha256=checked.content_sha256,
             )
         ],
     )
     if save:
-        save_draft(ws, draft)
+        write_draft(ws, draft)
     return draft
+
+
+def write_draft(workspace: Path | Workspace, draft: Draft) -> None:
+    """Put a draft file in the queue as jobzone writes one (tests set up states this way)."""
+    ws = as_workspace(workspace)
+    path = draft_path(ws, draft.id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(dump_model(draft, "draft"), encoding="utf-8")
+
+
+def make_workspace(root: Path) -> Path:
+    """An empty workspace: its marker, roles/ and drafts/."""
+    (root / "roles").mkdir(parents=True, exist_ok=True)
+    (root / "drafts").mkdir(exist_ok=True)
+    (root / MARKER).write_text("approvals_required: 1\n", encoding="utf-8")
+    return root
 
 
 # -- changes that break rules ---------------------------------------------------------------------

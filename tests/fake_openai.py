@@ -622,7 +622,6 @@ NOT_A_TITLE: dict[str, Any] = {
 _INSTRUCTION_WORDS = re.compile(
     r"\b(ignore|disregard|instructions?|prompt|you are|pretend|print|output|reveal)\b", re.I
 )
-_CANONICAL_LIST = re.compile(r"^- ([a-z0-9]+(?:-[a-z0-9]+)*): ", re.M)
 
 
 def looks_like_a_title(title: str) -> bool:
@@ -692,10 +691,12 @@ def is_repair(messages: list[dict[str, Any]]) -> bool:
     )
 
 
-def _known_slugs(messages: list[dict[str, Any]]) -> set[str]:
-    """Slugs the commentary instructions list as the canonical set."""
-    text = "\n".join(str(m.get("content")) for m in messages if m.get("role") == "system")
-    return set(_CANONICAL_LIST.findall(text))
+def _known_slugs(data: dict[str, Any]) -> set[str]:
+    """Slugs the commentary data lists as the canonical set."""
+    roles = data.get("canonical_roles")
+    if not isinstance(roles, list):
+        return set()
+    return {str(r.get("slug")) for r in roles if isinstance(r, dict)}
 
 
 def answer_for(
@@ -719,7 +720,7 @@ def answer_for(
             longest = max(answer["tasks"], key=lambda t: t["time_pct"])
             longest["time_pct"] -= 5
     if stage == "commentary":
-        known = _known_slugs(messages)
+        known = _known_slugs(data)
         answer["where_to_look_next"] = [
             item for item in answer["where_to_look_next"] if item["slug"] in known
         ]

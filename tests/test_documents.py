@@ -7,9 +7,14 @@ and long text as block scalars, and replace a file atomically.
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import errno
 import os
+import signal
 import stat
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,14 +24,17 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
+from jobzone import documents
 from jobzone.assessment import Assessment
 from jobzone.documents import (
     atomic_write,
     dump_model,
+    iter_yaml_files,
     load_model,
     parse_model,
     parse_yaml,
     read_yaml,
+    refuse_links,
 )
 from jobzone.errors import InputError, NotFoundError
 
@@ -130,6 +138,74 @@ def test_a_folder_is_not_a_document(tmp_path: Path) -> None:
     folder = tmp_path / "looks-like.yaml"
     folder.mkdir()
     assert load_error(folder).rule == "file.regular"
+
+
+class StillBlockedError(Exception):
+    """Not an OSError (as TimeoutError is), so the code under test cannot mistake it for one."""
+
+
+@contextlib.contextmanager
+def deadline(seconds: float) -> Iterator[None]:
+    """Interrupt the block if it takes longer than ``seconds`` (a blocked system call, say)."""
+
+    def expire(signum: int, frame: object) -> None:
+        raise StillBlockedError(f"still blocked after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    with deadline(2):
+        err = load_error(fifo)
+    assert (err.file, err.rule) == (str(fifo), "file.regular")
+
+
+@pytest.mark.parametrize(
+    "code",
+    [errno.EACCES, errno.EISDIR, errno.ELOOP, errno.EIO, errno.EMFILE],
+    ids=errno.errorcode.get,
+)
+def test_a_file_that_cannot_be_opened_is_an_input_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: int
+) -> None:
+    path = write_yaml(tmp_path / "role.yaml", {"a": 1})
+    real_open = os.open
+
+    def failing_open(target: Any, *args: Any, **kwargs: Any) -> int:
+        if Path(target) == path:
+            raise OSError(code, os.strerror(code))
+        return real_open(target, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", failing_open)
+    with pytest.raises(InputError) as info:
+        read_yaml(path)
+    err = info.value
+    assert (err.file, err.rule) == (str(path), "file.readable")
+    assert err.detail == f"cannot read: {os.strerror(code)}"
+
+
+def test_a_read_error_midway_is_an_input_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_yaml(tmp_path / "role.yaml", {"a": 1})
+
+    def failing_read(fd: int, size: int) -> bytes:
+        raise OSError(errno.EIO, os.strerror(errno.EIO))
+
+    monkeypatch.setattr(os, "read", failing_read)
+    with pytest.raises(InputError) as info:
+        read_yaml(path)
+    err = info.value
+    assert (err.file, err.rule) == (str(path), "file.readable")
+    assert err.detail == "cannot read: Input/output error"
 
 
 # --- Documents that break the model ---------------------------------------------------------------
@@ -375,6 +451,19 @@ def test_atomic_write_creates_and_replaces_without_leftovers(tmp_path: Path) -> 
     assert _listing(target.parent) == ["new.yaml"]
 
 
+def write_error(target: Path, text: str = "new: content\n" * 1000) -> InputError:
+    with pytest.raises(InputError) as info:
+        atomic_write(target, text)
+    err = info.value
+    assert (err.file, err.rule) == (str(target), "file.writable")
+    assert err.message.startswith(f"{target}: cannot ")
+    return err
+
+
+def oserror(code: int) -> OSError:
+    return OSError(code, os.strerror(code))
+
+
 def test_atomic_write_keeps_the_old_file_when_fsync_fails(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -383,45 +472,66 @@ def test_atomic_write_keeps_the_old_file_when_fsync_fails(
     before = _listing(tmp_path)
 
     def failing_fsync(fd: int) -> None:
-        raise OSError(5, "Input/output error")
+        raise oserror(errno.EIO)
 
     monkeypatch.setattr(os, "fsync", failing_fsync)
-    with pytest.raises(OSError, match="Input/output error"):
-        atomic_write(target, "new: content\n" * 1000)
+    assert write_error(target).detail == "cannot write: Input/output error"
     assert target.read_text(encoding="utf-8") == "old: content\n"
     assert _listing(tmp_path) == before
 
 
-def test_atomic_write_keeps_the_old_file_when_the_write_fails(
+def test_atomic_write_keeps_the_old_file_when_the_disk_fills_up(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     target = tmp_path / "role.yaml"
     target.write_text("old: content\n", encoding="utf-8")
-    real_fdopen = os.fdopen
+    real_write = os.write
 
-    class Exploding:
-        def __init__(self, handle: Any) -> None:
-            self.handle = handle
+    def filling_write(fd: int, data: bytes) -> int:
+        """Write the first half, then find the disk full."""
+        if len(data) > 1000:
+            return real_write(fd, data[: len(data) // 2])
+        raise oserror(errno.ENOSPC)
 
-        def __enter__(self) -> Exploding:
-            return self
-
-        def __exit__(self, *exc: object) -> None:
-            self.handle.close()
-
-        def write(self, text: str) -> int:
-            self.handle.write(text[: len(text) // 2])
-            self.handle.flush()
-            raise OSError(28, "No space left on device")
-
-    def fdopen(fd: int, *args: Any, **kwargs: Any) -> Exploding:
-        return Exploding(real_fdopen(fd, *args, **kwargs))
-
-    monkeypatch.setattr(os, "fdopen", fdopen)
-    with pytest.raises(OSError, match="No space left"):
-        atomic_write(target, "new: content\n" * 1000)
+    monkeypatch.setattr(os, "write", filling_write)
+    assert write_error(target).detail == "cannot write: No space left on device"
     assert target.read_text(encoding="utf-8") == "old: content\n"
     assert _listing(tmp_path) == ["role.yaml"]
+
+
+@pytest.mark.parametrize("code", [errno.EROFS, errno.EACCES, errno.EDQUOT], ids=errno.errorcode.get)
+def test_atomic_write_in_a_folder_that_refuses_new_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: int
+) -> None:
+    target = tmp_path / "role.yaml"
+    target.write_text("old: content\n", encoding="utf-8")
+
+    def refusing_mkstemp(*args: Any, **kwargs: Any) -> tuple[int, str]:
+        raise oserror(code)
+
+    monkeypatch.setattr(tempfile, "mkstemp", refusing_mkstemp)
+    assert write_error(target).detail == f"cannot write: {os.strerror(code)}"
+    assert target.read_text(encoding="utf-8") == "old: content\n"
+
+
+def test_atomic_write_where_a_folder_should_be_is_a_file(tmp_path: Path) -> None:
+    (tmp_path / "drafts").write_text("not a folder\n", encoding="utf-8")
+    err = write_error(tmp_path / "drafts" / "new.yaml")
+    assert err.detail == f"cannot create the folder {tmp_path / 'drafts'}: File exists"
+    err = write_error(tmp_path / "drafts" / ".runs" / "new.yaml")
+    assert (
+        err.detail == f"cannot create the folder {tmp_path / 'drafts' / '.runs'}: Not a directory"
+    )
+    assert _listing(tmp_path) == ["drafts"]
+
+
+def test_atomic_write_onto_a_folder_leaves_it_and_no_temporary_file(tmp_path: Path) -> None:
+    target = tmp_path / "role.yaml"
+    (target / "inside").mkdir(parents=True)
+    err = write_error(target)
+    assert err.detail in ("cannot write: Is a directory", "cannot write: Directory not empty")
+    assert _listing(tmp_path) == ["role.yaml"]
+    assert _listing(target) == ["inside"]
 
 
 def test_atomic_write_interrupted_before_replace(
@@ -446,3 +556,147 @@ def test_atomic_write_gives_files_the_usual_mode_not_a_private_one(tmp_path: Pat
     mask = os.umask(0)
     os.umask(mask)
     assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~mask
+
+
+# --- Symbolic links ------------------------------------------------------------------------------
+
+FILE_LINK = (
+    "is a symbolic link; jobzone does not follow links inside a workspace "
+    "(replace it with the file itself)"
+)
+
+
+def folder_link(folder: Path) -> str:
+    return (
+        f"folder {folder} is a symbolic link; jobzone does not follow links inside a workspace "
+        "(replace it with the folder itself)"
+    )
+
+
+@pytest.fixture
+def ws(tmp_path: Path) -> Path:
+    """A workspace root, resolved as jobzone resolves it, with a ``roles/`` folder; and beside it
+    (in ``elsewhere/``) a file and a folder that links could point at."""
+    root = (tmp_path / "ws").resolve()
+    (root / "roles").mkdir(parents=True)
+    (tmp_path / "elsewhere" / "roles").mkdir(parents=True)
+    write_yaml(tmp_path / "elsewhere" / "secret.yaml", {"secret": 1})
+    write_yaml(tmp_path / "elsewhere" / "roles" / "x.yaml", {"elsewhere": 1})
+    return root
+
+
+def link_error(call: Any, *args: Any, **kwargs: Any) -> InputError:
+    with pytest.raises(InputError) as info:
+        call(*args, **kwargs)
+    assert info.value.rule == "file.symlink"
+    return info.value
+
+
+def test_reading_refuses_a_linked_file_inside_a_workspace(
+    ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    link = ws / "roles" / "x.yaml"
+    link.symlink_to(ws.parent / "elsewhere" / "secret.yaml")
+    assert read_yaml(link) == {"secret": 1}  # without a workspace, as before
+    err = link_error(read_yaml, link, inside=ws)
+    assert (err.file, err.detail) == (str(link), FILE_LINK)
+    err = link_error(load_model, Assessment, link, inside=ws)
+    assert (err.file, err.detail) == (str(link), FILE_LINK)
+    monkeypatch.chdir(ws)
+    err = link_error(read_yaml, Path("roles/x.yaml"), inside=ws)
+    assert (err.file, err.detail) == ("roles/x.yaml", FILE_LINK)
+
+
+def test_reading_refuses_a_dangling_link_as_a_link(ws: Path) -> None:
+    link = ws / "roles" / "x.yaml"
+    link.symlink_to(ws / "roles" / "gone.yaml")
+    assert link_error(read_yaml, link, inside=ws).detail == FILE_LINK
+
+
+def test_reading_refuses_a_path_through_a_linked_folder(ws: Path) -> None:
+    (ws / "roles").rmdir()
+    (ws / "roles").symlink_to(ws.parent / "elsewhere" / "roles")
+    path = ws / "roles" / "x.yaml"
+    assert read_yaml(path) == {"elsewhere": 1}
+    err = link_error(read_yaml, path, inside=ws)
+    assert (err.file, err.detail) == (str(path), folder_link(ws / "roles"))
+
+
+def test_reading_opens_the_file_without_following_a_link(
+    ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A link made between the check and the open is still not followed.
+    link = ws / "roles" / "x.yaml"
+    link.symlink_to(ws.parent / "elsewhere" / "secret.yaml")
+    monkeypatch.setattr(documents, "refuse_links", lambda path, inside: None)
+    assert link_error(read_yaml, link, inside=ws).detail == FILE_LINK
+
+
+@pytest.mark.parametrize("where", ["../elsewhere/secret.yaml", "roles/../../elsewhere/secret.yaml"])
+def test_paths_outside_the_workspace_are_refused(ws: Path, where: str) -> None:
+    path = ws / where
+    for call, args in ((read_yaml, (path,)), (atomic_write, (path, "a: 2\n"))):
+        err = link_error(call, *args, inside=ws)
+        assert (err.file, err.detail) == (
+            str(path),
+            f"is outside the workspace {ws}; jobzone reads and writes only inside it",
+        )
+    assert read_yaml(ws.parent / "elsewhere" / "secret.yaml") == {"secret": 1}
+
+
+def test_writing_refuses_to_replace_a_link_inside_a_workspace(ws: Path) -> None:
+    secret = ws.parent / "elsewhere" / "secret.yaml"
+    link = ws / "roles" / "x.yaml"
+    link.symlink_to(secret)
+    err = link_error(atomic_write, link, "a: 2\n", inside=ws)
+    assert (err.file, err.detail) == (str(link), FILE_LINK)
+    assert link.is_symlink()
+    assert read_yaml(secret) == {"secret": 1}
+    assert _listing(ws / "roles") == ["x.yaml"]
+
+
+def test_writing_refuses_a_path_through_a_linked_folder(ws: Path) -> None:
+    (ws / "drafts").symlink_to(ws.parent / "elsewhere")
+    path = ws / "drafts" / ".runs" / "new.yaml"
+    err = link_error(atomic_write, path, "a: 2\n", inside=ws)
+    assert (err.file, err.detail) == (str(path), folder_link(ws / "drafts"))
+    assert _listing(ws.parent / "elsewhere") == ["roles", "secret.yaml"]
+
+
+def test_writing_inside_a_workspace_creates_missing_folders(ws: Path) -> None:
+    path = ws / "drafts" / ".runs" / "r1" / "request.json"
+    atomic_write(path, "{}\n", inside=ws)
+    assert path.read_text(encoding="utf-8") == "{}\n"
+    assert not (ws / "drafts").is_symlink()
+
+
+def test_writing_without_a_workspace_replaces_a_link_not_its_target(tmp_path: Path) -> None:
+    target = write_yaml(tmp_path / "target.yaml", {"old": 1})
+    link = tmp_path / "link.yaml"
+    link.symlink_to(target)
+    atomic_write(link, "new: 2\n")
+    assert not link.is_symlink()
+    assert read_yaml(link) == {"new": 2}
+    assert read_yaml(target) == {"old": 1}
+
+
+def test_refuse_links_checks_each_existing_part_only(ws: Path) -> None:
+    refuse_links(ws, ws)
+    refuse_links(ws / "roles" / "x.yaml", ws)
+    refuse_links(ws / "drafts" / ".edits" / "x.yaml", ws)  # none of it exists yet
+    (ws / "drafts").symlink_to(ws / "roles", target_is_directory=True)
+    err = link_error(refuse_links, ws / "drafts" / ".lock", ws)
+    assert (err.file, err.detail) == (str(ws / "drafts" / ".lock"), folder_link(ws / "drafts"))
+    assert link_error(refuse_links, ws / "drafts", ws).detail == FILE_LINK
+
+
+def test_yaml_files_in_a_folder_include_links_even_dangling_ones(tmp_path: Path) -> None:
+    write_yaml(tmp_path / "b.yaml", {"b": 1})
+    (tmp_path / "a.yaml").symlink_to(tmp_path / "b.yaml")
+    (tmp_path / "c.yaml").symlink_to(tmp_path / "missing.yaml")
+    (tmp_path / "d.yaml").symlink_to(tmp_path, target_is_directory=True)
+    (tmp_path / "e.yaml").mkdir()
+    write_yaml(tmp_path / "f.yml", {"f": 1})
+    names = [p.name for p in iter_yaml_files(tmp_path)]
+    assert names == ["a.yaml", "b.yaml", "c.yaml", "d.yaml"]
+    assert list(iter_yaml_files(tmp_path / "absent")) == []

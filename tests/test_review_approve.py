@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from jobzone.drafts import Kind, Status, save_draft
+from jobzone.drafts import Kind, Status
 from jobzone.history import content_hash
-from jobzone.workspace import Workspace
 
 from .conftest import RunCli
 from .factories import (
@@ -23,6 +22,7 @@ from .factories import (
     read_role,
     retitle_first_task,
     tasks_sum_95_and_duplicate,
+    write_draft,
 )
 
 hermetic = pytest.fixture(autouse=True)(hermetic_env)
@@ -120,7 +120,7 @@ def test_errors_are_found_again_at_approval_not_read_from_the_file(
     """A draft file whose stored findings say "clean" but whose content breaks a rule."""
     draft = make_draft(workspace, "tampered")
     tasks_sum_95_and_duplicate(draft.assessment)
-    save_draft(Workspace(workspace), draft)  # findings still empty in the file
+    write_draft(workspace, draft)  # findings still empty in the file
     seed = role_bytes(workspace)
 
     result = run_cli("approve", "tampered", "--reviewer", "alice", "--json")

@@ -6,16 +6,15 @@ import datetime as dt
 import hashlib
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from jobzone.canonical import BaseVersion
-from jobzone.drafting.journal import RunRequest
-from jobzone.drafting.pipeline import DraftRun
-from jobzone.drafts import Kind, Status, assessment_hash
-from jobzone.history import HistoryEntry
-from jobzone.review import redrafting
+from jobzone.checking import content_sha256
+from jobzone.drafting.model import Call
+from jobzone.drafts import Kind, Status
+from jobzone.history import Action, HistoryEntry
+from jobzone.workflow import drafting
 
 from .conftest import RunCli
 from .factories import (
@@ -25,6 +24,7 @@ from .factories import (
     read_role,
     tree,
 )
+from .models import ScriptedModel
 
 hermetic = pytest.fixture(autouse=True)(hermetic_env)
 
@@ -41,7 +41,7 @@ def test_reject_closes_the_draft_with_the_reason(workspace: Path, run_cli: RunCl
     assert after.history[:-1] == draft.history
     entry = after.history[-1]
     assert (entry.action, entry.by, entry.note) == ("rejected", "alice", "not a real role")
-    assert entry.content_sha256 == assessment_hash(after.assessment)
+    assert entry.content_sha256 == content_sha256(after.assessment)
     assert read_role(workspace).version == 1
 
 
@@ -94,19 +94,14 @@ def test_a_decision_without_its_reason_is_a_usage_error(
 # -- redraft: refusals only (the drafting itself needs a model) --------------------------------
 
 
-@pytest.fixture
-def endpoint(monkeypatch: pytest.MonkeyPatch) -> None:
-    """An endpoint that is configured, and a pipeline that fails the test if it ever runs."""
-    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
-
-    class NoModel:
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            raise AssertionError("redraft should have been refused before calling the model")
-
-    monkeypatch.setattr(redrafting, "DraftRun", NoModel)
+def _never(call: Call) -> None:
+    raise AssertionError(f"redraft should have been refused before asking ({call.stage.name})")
 
 
-@pytest.mark.usefixtures("endpoint")
+#: A model that fails the test if it is ever asked.
+NO_MODEL = ScriptedModel(before=_never)
+
+
 @pytest.mark.parametrize(
     ("status", "kind", "code", "message"),
     [
@@ -127,21 +122,20 @@ def test_redraft_refusals_write_nothing(
     make_draft(workspace, "d-1", status=status, kind=kind)
     before = tree(workspace)
 
-    result = run_cli("redraft", "d-1")
+    result = run_cli("redraft", "d-1", model=NO_MODEL)
 
     assert result.exit_code == code
     assert message in result.stderr
     assert tree(workspace) == before  # no run journal, no kept revision, no change
 
 
-@pytest.mark.usefixtures("endpoint")
 @pytest.mark.parametrize("draft_id", ["nope", "../x", "UPPER"])
 def test_redraft_of_an_unknown_or_invalid_id_is_a_usage_error(
     workspace: Path, run_cli: RunCli, draft_id: str
 ) -> None:
     before = tree(workspace)
 
-    result = run_cli("redraft", draft_id)
+    result = run_cli("redraft", draft_id, model=NO_MODEL)
 
     assert result.exit_code == 2
     assert tree(workspace) == before
@@ -158,7 +152,7 @@ def test_redraft_without_a_model_endpoint_is_a_config_error(
     assert "OPENAI_API_KEY" in result.stderr
 
 
-def _entry(action: str, by: str, note: str | None) -> HistoryEntry:
+def _entry(action: Action, by: str, note: str | None) -> HistoryEntry:
     at = dt.datetime(2026, 5, 2, tzinfo=dt.UTC)
     return HistoryEntry(at=at, by=by, action=action, note=note, content_sha256="0" * 64)
 
@@ -166,19 +160,19 @@ def _entry(action: str, by: str, note: str | None) -> HistoryEntry:
 def test_reviewer_notes_are_those_since_the_latest_redraft(workspace: Path) -> None:
     draft = make_draft(workspace, "d-1", save=False)
     draft.history += [
-        _entry("changes requested", "alice", "old note, answered by the redraft"),
-        _entry("redrafted", "bot", "revision 2"),
-        _entry("changes requested", "bob", "split the deployment task"),
-        _entry("edited", "bob", "1 errors, 0 warnings after the edit"),
-        _entry("changes requested", "carol", None),
-        _entry("changes requested", "carol", "cite a 2026 wage source"),
+        _entry(Action.changes_requested, "alice", "old note, answered by the redraft"),
+        _entry(Action.redrafted, "bot", "revision 2"),
+        _entry(Action.changes_requested, "bob", "split the deployment task"),
+        _entry(Action.edited, "bob", "1 error, 0 warnings after the edit"),
+        _entry(Action.changes_requested, "carol", None),
+        _entry(Action.changes_requested, "carol", "cite a 2026 wage source"),
     ]
 
-    assert redrafting.reviewer_notes(draft) == [
+    assert drafting.reviewer_notes(draft) == [
         "bob: split the deployment task",
         "carol: cite a 2026 wage source",
     ]
-    assert redrafting.guidance(draft, "Focus on UK employers.") == (
+    assert drafting.guidance(draft, "Focus on UK employers.") == (
         "Focus on UK employers.\n"
         "Reviewers asked for these changes to the previous draft:\n"
         "- bob: split the deployment task\n"
@@ -189,43 +183,39 @@ def test_reviewer_notes_are_those_since_the_latest_redraft(workspace: Path) -> N
 def test_guidance_without_reviewer_notes_is_the_original_notes(workspace: Path) -> None:
     draft = make_draft(workspace, "d-1", save=False)
 
-    assert redrafting.reviewer_notes(draft) == []
-    assert redrafting.guidance(draft, "Focus on UK employers.") == "Focus on UK employers."
-    assert redrafting.guidance(draft, None) == ""
+    assert drafting.reviewer_notes(draft) == []
+    assert drafting.guidance(draft, "Focus on UK employers.") == "Focus on UK employers."
+    assert drafting.guidance(draft, None) == ""
 
-    draft.history.append(_entry("changes requested", "alice", "shorter rationales"))
-    assert redrafting.guidance(draft, None) == (
+    draft.history.append(_entry(Action.changes_requested, "alice", "shorter rationales"))
+    assert drafting.guidance(draft, None) == (
         "Reviewers asked for these changes to the previous draft:\n- alice: shorter rationales"
     )
 
 
-class _AskedError(Exception):
-    """Stops a redraft at its first model run, carrying what the run was asked."""
-
-
 @pytest.mark.parametrize("kind", [Kind.revision, Kind.new])
 def test_redraft_is_based_on_the_current_canonical_version(
-    workspace: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch, kind: Kind
+    workspace: Path, run_cli: RunCli, kind: Kind
 ) -> None:
     """A revision refused for a stale base, or a "new" role that exists, is redrafted against
     the role as it is now, so the next revision can be approved."""
-    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
     title = "MLOps Engineer"  # the canonical role's title, whatever the draft's kind
     make_draft(workspace, "d-1", status=Status.changes_requested, kind=kind, title=title)
     role_file = workspace / "roles" / "mlops-engineer.yaml"
     role_file.write_text(role_file.read_text("utf-8") + "\n", "utf-8")  # the role moved on
-    asked: list[RunRequest] = []
+    model = ScriptedModel()
 
-    def execute(run: DraftRun) -> None:
-        asked.append(run.journal.request)
-        raise _AskedError
+    result = run_cli("redraft", "d-1", model=model)
 
-    monkeypatch.setattr(DraftRun, "execute", execute)
-    with pytest.raises(_AskedError):
-        run_cli("redraft", "d-1")
-    [request] = asked
-    assert request.base == BaseVersion(
+    assert result.exit_code in (0, 1), result.output
+    assert model.stages() == ["role", "tasks", "profile", "commentary"]
+    after = read_draft(workspace, "d-1")
+    assert (after.revision, after.kind, after.status) == (2, Kind.revision, Status.pending)
+    assert after.base == BaseVersion(
         slug="mlops-engineer",
         sha256=hashlib.sha256(role_file.read_bytes()).hexdigest(),
         version=1,
     )
+    assert after.history[-1].action is Action.redrafted
+    kept = workspace / "drafts" / ".revisions" / "d-1" / "r1.yaml"
+    assert kept.is_file()

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from jobzone.drafts import Kind, save_draft
+from jobzone.drafts import Kind
 from jobzone.errors import ConflictError
+from jobzone.workflow import Workflow
 from jobzone.workspace import Workspace
 
 from .conftest import RunCli
@@ -69,8 +70,11 @@ def test_a_draft_write_that_would_rewrite_its_history_is_refused(workspace: Path
     draft = make_draft(workspace, "d-1")
     before = (workspace / "drafts" / "d-1.yaml").read_bytes()
     draft.history[0] = draft.history[0].model_copy(update={"note": "said something else"})
-    with pytest.raises(ConflictError, match="rewritten"):
-        save_draft(Workspace(workspace), draft)
+    with (
+        pytest.raises(ConflictError, match="rewritten"),
+        Workflow(Workspace(workspace)).session() as session,
+    ):
+        session.save(draft)
     assert (workspace / "drafts" / "d-1.yaml").read_bytes() == before
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from jobzone.drafts import Kind, Status, save_draft
+from jobzone.drafts import Kind, Status
 from jobzone.review import queue
 from jobzone.workspace import Workspace
 
@@ -23,6 +23,7 @@ from .factories import (
     old_source,
     read_draft,
     tasks_sum_95_and_duplicate,
+    write_draft,
 )
 
 hermetic = pytest.fixture(autouse=True)(hermetic_env)
@@ -169,7 +170,7 @@ def test_a_changed_draft_file_refreshes_its_row(mixed: Path, run_cli: RunCli) ->
     draft = read_draft(mixed, "pending-new")
     draft.status = Status.changes_requested
     draft.title = "Retitled"
-    save_draft(Workspace(mixed), draft)
+    write_draft(mixed, draft)
 
     rows = {d["id"]: d for d in listed(run_cli)}
 
@@ -188,7 +189,7 @@ def test_a_rewrite_of_the_same_size_and_time_is_still_seen(mixed: Path, run_cli:
     before = path.stat()
     draft = read_draft(mixed, "approved-1")
     draft.status = Status.rejected
-    save_draft(Workspace(mixed), draft)
+    write_draft(mixed, draft)
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
     assert path.stat().st_size == before.st_size
 

@@ -22,7 +22,8 @@ from jobzone.canonical import CanonicalRole, CanonicalSet
 from jobzone.errors import InputError
 from jobzone.figures import basis_of
 from jobzone.scoring import score
-from jobzone.validation import Report, Severity, validate, validate_document
+from jobzone.checking import check as check_data
+from jobzone.validation import Report, Severity, validate
 from jobzone.validation.claims import RoleNames
 from jobzone.validation.registry import RULES
 from jobzone.validation.rules.evidence import months_before
@@ -113,7 +114,7 @@ def check(
     roles_set = canonical(*roles)
     if rebase:
         with_fresh_basis(data, roles_set)
-    return validate_document(data, roles_set, expected_slug=expected_slug)
+    return check_data(data, roles_set, expected_slug=expected_slug).report
 
 
 def codes(report: Report) -> set[str]:
@@ -595,7 +596,7 @@ def test_similar_role_ignores_the_role_itself() -> None:
     data = seed()
     ALL_TASKS_FIVE(data)
     me = canonical_role(data)
-    report = validate(me.assessment, canonical(me, NEAR_TWIN))
+    report = validate(me.assessment, canonical(me, NEAR_TWIN), scored=me.score)
     # Its only other similar role, the near twin, is far from this Red copy of the seed.
     [finding] = [f for f in report.findings if f.code == "similar-role.uncompared"]
     assert f"role, {NEAR_TWIN.title} ({NEAR_TWIN.slug}, similarity" in finding.message

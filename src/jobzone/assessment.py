@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from jobzone.commentary import Commentary
 from jobzone.history import HistoryEntry
 from jobzone.rubric import DEFAULT_RUBRIC, load_rubric
-from jobzone.workspace import Slug
+from jobzone.slugs import Slug
 
 _R = load_rubric(DEFAULT_RUBRIC)
 
@@ -41,7 +41,11 @@ class RoleDefinition(StrictModel):
 
 
 class Principle(StrictModel):
-    score: int = Field(ge=_R.ranges.protective.min, le=_R.ranges.protective.max)
+    score: int = Field(
+        ge=_R.ranges.protective.min,
+        le=_R.ranges.protective.max,
+        description="0 none .. 3 the principle fully protects the role.",
+    )
     rationale: Text
 
 
@@ -52,7 +56,11 @@ class Protective(StrictModel):
 
 
 class Growth(StrictModel):
-    score: int = Field(ge=_R.ranges.growth.min, le=_R.ranges.growth.max)
+    score: int = Field(
+        ge=_R.ranges.growth.min,
+        le=_R.ranges.growth.max,
+        description="-2 AI adoption shrinks demand .. +2 the role grows with AI itself.",
+    )
     rationale: Text
 
 
@@ -63,9 +71,17 @@ class Impact(StrEnum):
 
 
 class Task(StrictModel):
-    name: str
-    time_pct: int = Field(ge=_R.ranges.task_time_pct.min, le=_R.ranges.task_time_pct.max)
-    score: int = Field(ge=_R.ranges.task_score.min, le=_R.ranges.task_score.max)
+    name: str = Field(description="A short name, unique within the role, on one line.")
+    time_pct: int = Field(
+        ge=_R.ranges.task_time_pct.min,
+        le=_R.ranges.task_time_pct.max,
+        description="Share of working time, whole percent; the shares sum to 100.",
+    )
+    score: int = Field(
+        ge=_R.ranges.task_score.min,
+        le=_R.ranges.task_score.max,
+        description="1 irreducibly human .. 5 an AI agent does it end to end today.",
+    )
     # Strict mode would refuse the plain strings YAML gives for an enum; this field alone is lax.
     impact: Annotated[Impact, Field(strict=False)]
     rationale: Text
@@ -77,13 +93,17 @@ class Reinstatement(StrictModel):
 
 
 class Source(StrictModel):
-    title: str
-    url: str | None = None
-    date: dt.date | None = None
+    title: str = Field(description="The publication or report, named so it can be found.")
+    url: str | None = Field(default=None, description="Where to read it, if online.")
+    date: dt.date | None = Field(default=None, description="Its date, YYYY-MM-DD, if known.")
 
 
 class EvidenceItem(StrictModel):
-    score: int = Field(ge=_R.ranges.evidence.min, le=_R.ranges.evidence.max)
+    score: int = Field(
+        ge=_R.ranges.evidence.min,
+        le=_R.ranges.evidence.max,
+        description="-2 the evidence threatens the role .. +2 it protects it.",
+    )
     text: Text
     sources: list[Source]
 
@@ -97,7 +117,11 @@ class Evidence(StrictModel):
 
 
 class Barrier(StrictModel):
-    score: int = Field(ge=_R.ranges.barrier.min, le=_R.ranges.barrier.max)
+    score: int = Field(
+        ge=_R.ranges.barrier.min,
+        le=_R.ranges.barrier.max,
+        description="0 no barrier .. 2 a strong barrier to AI doing the work.",
+    )
     rationale: Text
 
 

@@ -12,10 +12,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from jobzone.assessment import Assessment
 from jobzone.documents import file_sha256, iter_yaml_files, load_model
-from jobzone.errors import InputError
+from jobzone.errors import InputError, UnscorableError
 from jobzone.scoring import Score, score
 from jobzone.similarity import Profile, SimilarityIndex
-from jobzone.workspace import Slug, Workspace
+from jobzone.slugs import Slug
+from jobzone.workspace import Workspace
 
 T = TypeVar("T")
 
@@ -85,12 +86,14 @@ class CanonicalSet:
     """Roles by slug as one role sees them (``excluded`` hides itself), plus unloadable files."""
 
     shared: _Roles = field(default_factory=_Roles)
-    broken: tuple[InputError, ...] = ()
+    unreadable: tuple[InputError, ...] = ()
     excluded: frozenset[str] = frozenset()
 
     @classmethod
-    def of(cls, roles: list[CanonicalRole], broken: tuple[InputError, ...] = ()) -> CanonicalSet:
-        return cls(shared=_Roles({r.slug: r for r in roles}), broken=broken)
+    def of(
+        cls, roles: list[CanonicalRole], unreadable: tuple[InputError, ...] = ()
+    ) -> CanonicalSet:
+        return cls(shared=_Roles({r.slug: r for r in roles}), unreadable=unreadable)
 
     def __iter__(self) -> Iterator[CanonicalRole]:
         return (r for s, r in self.shared.by_slug.items() if s not in self.excluded)
@@ -116,7 +119,7 @@ class CanonicalSet:
 
     def without(self, slug: str) -> CanonicalSet:
         """The set as another role sees it: everything but itself (no copy is made)."""
-        return CanonicalSet(self.shared, self.broken, self.excluded | {slug})
+        return CanonicalSet(self.shared, self.unreadable, self.excluded | {slug})
 
     def most_similar(self, profile: Profile, limit: int = 3) -> list[tuple[CanonicalRole, float]]:
         """The roles most like ``profile``, most similar first, with their similarity."""
@@ -124,22 +127,24 @@ class CanonicalSet:
         return [(self.shared.by_slug[slug], sim) for slug, sim in ranked]
 
 
-def load_role(path: Path) -> CanonicalRole:
-    assessment = load_model(Assessment, path)
+def load_role(path: Path, *, inside: Path | None = None) -> CanonicalRole:
+    """A role file, parsed and scored. A file that cannot be scored is bad input: a role enters
+    the canonical set only once it scores. ``inside``: the workspace, whose links are refused."""
+    assessment = load_model(Assessment, path, inside=inside)
     try:
         scored = score(assessment)
-    except InputError as exc:
-        raise InputError(exc.detail, file=str(path), field=exc.field, rule=exc.rule) from None
+    except UnscorableError as exc:
+        raise InputError(exc.message, file=str(path), field=exc.field, rule=exc.rule) from None
     return CanonicalRole(path=path, assessment=assessment, score=scored)
 
 
 def load_canonical(workspace: Workspace) -> CanonicalSet:
-    """Every role in ``roles/``; files that fail to load are kept in ``broken``, not raised."""
+    """Every role in ``roles/``; files that fail to load are kept in ``unreadable``, not raised."""
     roles: list[CanonicalRole] = []
-    broken: list[InputError] = []
+    unreadable: list[InputError] = []
     for path in iter_yaml_files(workspace.roles_dir):
         try:
-            roles.append(load_role(path))
+            roles.append(load_role(path, inside=workspace.root))
         except InputError as exc:
-            broken.append(exc)
-    return CanonicalSet.of(roles, tuple(broken))
+            unreadable.append(exc)
+    return CanonicalSet.of(roles, tuple(unreadable))

@@ -15,32 +15,12 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from jobzone.workspace import NAME_PATTERN, Slug
+from jobzone.references import FIGURES, ROLE_FIELDS
+from jobzone.slugs import Slug
+from jobzone.workspace import NAME_PATTERN
 
 REFERENCE_RE = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
-_ROLE_REF_RE = re.compile(rf"^role:({NAME_PATTERN})(?:\.(aijri|zone|sub_label|title))?$")
-
-#: Figures of the role itself that prose may refer to, with what each means.
-SELF_FIGURES: dict[str, str] = {
-    "aijri": "the published score (override if any), e.g. 42.6",
-    "formula_aijri": "the formula score before any override",
-    "zone": "Green, Yellow or Red",
-    "sub_label": "e.g. Yellow (Urgent)",
-    "raw": "the raw composite, 4 decimals",
-    "task_total": "sum of weighted task scores",
-    "task_resistance": "6 minus task_total",
-    "share_3plus": "share of task time scoring 3 or more, as a percentage",
-    "split.displacement": "share of task time marked displacement",
-    "split.augmentation": "share of task time marked augmentation",
-    "split.not_involved": "share of task time marked not involved",
-    "protective_total": "sum of the three protective principles",
-    "evidence_total": "sum of the five evidence scores, signed",
-    "barrier_total": "sum of the five barrier scores",
-    "growth": "AI growth correlation, signed",
-    "quick_screen": "e.g. Likely Yellow",
-    "distance.green": "points between the aijri and the Green threshold",
-    "distance.yellow": "points between the aijri and the Yellow threshold",
-}
+_ROLE_REF_RE = re.compile(rf"^role:({NAME_PATTERN})(?:\.({'|'.join(ROLE_FIELDS)}))?$")
 
 
 class _Strict(BaseModel):
@@ -98,7 +78,7 @@ class Reference:
 
 def parse_reference(inner: str) -> Reference | None:
     """The reference written as ``{{ inner }}``, or None when it is not one jobzone knows."""
-    if inner in SELF_FIGURES:
+    if inner in FIGURES:
         return Reference(raw=inner, name=inner)
     match = _ROLE_REF_RE.match(inner)
     if match:

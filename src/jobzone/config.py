@@ -1,13 +1,12 @@
-"""The workspace's own settings, from an optional ``jobzone.yaml`` beside ``roles/``."""
+"""The workspace's own settings, from the ``jobzone.yaml`` that marks a folder as a workspace."""
 
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from jobzone.documents import load_model
+from jobzone.errors import InputError
 from jobzone.workspace import Workspace
-
-CONFIG_NAME = "jobzone.yaml"
 
 
 class WorkspaceConfig(BaseModel):
@@ -19,5 +18,10 @@ class WorkspaceConfig(BaseModel):
 
 
 def load_config(workspace: Workspace) -> WorkspaceConfig:
-    path = workspace.root / CONFIG_NAME
-    return load_model(WorkspaceConfig, path) if path.is_file() else WorkspaceConfig()
+    """The settings; an empty ``jobzone.yaml`` (a bare marker) means the defaults."""
+    try:
+        return load_model(WorkspaceConfig, workspace.config_path, inside=workspace.root)
+    except InputError as exc:
+        if exc.rule == "file.empty":
+            return WorkspaceConfig()
+        raise

@@ -1,22 +1,38 @@
 """Reading and writing YAML documents safely.
 
-Reading refuses what cannot be a document (missing, empty, oversized, malformed, not a mapping)
-with an :class:`InputError` naming the file, and turns pydantic's complaints into the same shape.
-Writing keeps key order stable and long text as block scalars so that a git diff of a review reads
-well, and replaces the target atomically so an interruption never leaves half a file.
+Reading turns whatever cannot be a document, or could hurt the process reading it, into one
+:class:`InputError` naming the file (and the line and field when there are some):
+
+- a file that is missing, unreadable, not a regular file (a FIFO would block), empty, over
+  1 MiB or not UTF-8;
+- YAML anchors and aliases: a few hundred bytes of aliases can stand for billions of values;
+- a key repeated in a mapping, which YAML would settle silently by keeping the last;
+- a value PyYAML cannot build (``2026-02-30``, a 5,000-digit number), and nesting deeper than
+  the parser can follow;
+- given a workspace (``inside=``), a path outside it or a symbolic link on the way to it, which
+  could make a command read or overwrite a file elsewhere.
+
+Pydantic's complaints take the same shape, quoting the input in at most 80 characters. Writing
+keeps key order stable and long text as block scalars so that a git diff of a review reads well,
+replaces the target atomically so an interruption never leaves half a file, and reports an OS
+error as an InputError naming the file.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
+import reprlib
+import stat
+import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -35,7 +51,6 @@ def _read_umask() -> int:
 
 
 _UMASK = _read_umask()
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -44,28 +59,75 @@ def schema_header(schema_name: str, schema_dir: str = "../schemas") -> str:
     return f"# yaml-language-server: $schema={schema_dir}/{schema_name}.schema.json\n"
 
 
-def read_yaml(path: Path) -> Any:
-    """The YAML mapping in ``path``. Raises InputError naming the file for anything else."""
+# --- Reading -------------------------------------------------------------------------------------
+
+
+def read_yaml(path: Path, *, inside: Path | None = None) -> Any:
+    """The YAML mapping in ``path``. Raises InputError naming the file for anything else.
+
+    With ``inside`` (a resolved workspace root), ``path`` must lie in it and be reached through no
+    symbolic link: see :func:`refuse_links`.
+    """
+    if inside is not None:
+        refuse_links(path, inside)
+    return parse_yaml(_read_text(path, follow_links=inside is None), str(path))
+
+
+def _read_text(path: Path, *, follow_links: bool) -> str:
+    """The text of a regular file of at most MAX_FILE_BYTES. The checks are made on the opened
+    descriptor, so the file cannot be swapped between checking and reading; ``O_NONBLOCK`` makes
+    opening a FIFO return at once (it is then refused) rather than wait for a writer, and
+    ``O_NOFOLLOW`` refuses a link even if one appeared after :func:`refuse_links` looked."""
     file = str(path)
+    flags = os.O_RDONLY | os.O_NONBLOCK | (0 if follow_links else os.O_NOFOLLOW)
     try:
-        size = path.stat().st_size
+        fd = os.open(path, flags)
     except FileNotFoundError:
         raise NotFoundError("no such file", file=file, rule="file.exists") from None
     except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", file=file, rule="file.readable") from None
-    if not path.is_file():
+        if exc.errno == errno.ELOOP and not follow_links:
+            raise _link_error(path) from None
+        raise _unreadable(file, exc) from None
+    try:
+        data = _read_regular(fd, file)
+    except OSError as exc:
+        raise _unreadable(file, exc) from None
+    finally:
+        os.close(fd)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError("not UTF-8 text", file=file, rule="file.encoding") from None
+
+
+def _read_regular(fd: int, file: str) -> bytes:
+    """The bytes of the regular file open on ``fd``, refusing a file over the limit (however much
+    it grows while being read)."""
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
         raise InputError("not a regular file", file=file, rule="file.regular")
-    if size > MAX_FILE_BYTES:
+    data = _read_at_most(fd, MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        size = max(info.st_size, len(data))
         raise InputError(
             f"file is {size / 1_048_576:.1f} MiB; the limit is {MAX_FILE_BYTES // 1_048_576} MiB",
             file=file,
             rule="file.size",
         )
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise InputError("not UTF-8 text", file=file, rule="file.encoding") from None
-    return parse_yaml(text, file)
+    return data
+
+
+def _read_at_most(fd: int, limit: int) -> bytes:
+    chunks: list[bytes] = []
+    got = 0
+    while got < limit and (chunk := os.read(fd, limit - got)):
+        chunks.append(chunk)
+        got += len(chunk)
+    return b"".join(chunks)
+
+
+def _unreadable(file: str, exc: OSError) -> InputError:
+    return InputError(f"cannot read: {exc.strerror or exc}", file=file, rule="file.readable")
 
 
 def parse_yaml(text: str, file: str) -> Any:
@@ -73,14 +135,11 @@ def parse_yaml(text: str, file: str) -> Any:
     if not text.strip():
         raise InputError("file is empty", file=file, rule="file.empty")
     try:
-        data = yaml.load(text, Loader=_Loader)
+        data = _load(text, file)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise InputError(
-            f"{where}malformed YAML: {problem}", file=file, rule="yaml.syntax"
-        ) from None
+        raise _malformed(exc, file) from None
+    except RecursionError:  # PyYAML's pure-Python parser recurses once per level
+        raise InputError(_DEPTH_MESSAGE, file=file, rule="yaml.depth") from None
     if not isinstance(data, dict):
         raise InputError(
             f"expected a mapping of keys, found {type(data).__name__}",
@@ -88,6 +147,182 @@ def parse_yaml(text: str, file: str) -> Any:
             rule="yaml.mapping",
         )
     return data
+
+
+_ALIAS_MESSAGE = (
+    "anchors and aliases (&name, *name) are not allowed in jobzone files; write the value out"
+)
+_DEPTH_MESSAGE = "values are nested too deeply; jobzone files need only a few levels"
+
+
+def _load(text: str, file: str) -> Any:
+    """The data in ``text``, refusing what jobzone does not accept in YAML."""
+    # Only a text with one of these characters can hold an anchor or an alias, and few do: the
+    # rest are parsed once.
+    if "&" in text or "*" in text:
+        _refuse_anchors(text, file)
+    loader = _LOADER(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            return None
+        try:
+            return loader.construct_document(root)
+        except _RefusedNodeError as refusal:
+            field = field_path(next(path for node, path in _walk(root) if node is refusal.node))
+            raise InputError(refusal.message, file=file, field=field, rule=refusal.rule) from None
+    finally:
+        loader.dispose()
+
+
+def _refuse_anchors(text: str, file: str) -> None:
+    """Refuse anchors and aliases. An alias repeats a value without copying it, so a few hundred
+    bytes can stand for billions of values (the "billion laughs"), which anything that walks or
+    prints the data, such as an error message, then expands. Scanning the parser's events finds
+    them without building anything."""
+    for event in yaml.parse(text, Loader=_LOADER):
+        if isinstance(event, yaml.NodeEvent) and event.anchor is not None:
+            raise InputError(_at(event.start_mark) + _ALIAS_MESSAGE, file=file, rule="yaml.alias")
+
+
+def _malformed(exc: yaml.YAMLError, file: str) -> InputError:
+    """PyYAML's complaint as an InputError at its line and column, cut short if it quotes a lot
+    of the file. libyaml stops at 1,000 levels of nesting, which is a depth error here too."""
+    mark = getattr(exc, "problem_mark", None)
+    where = _at(mark) if mark else ""
+    problem = getattr(exc, "problem", None) or str(exc)
+    if "maximum nesting depth" in problem:
+        return InputError(where + _DEPTH_MESSAGE, file=file, rule="yaml.depth")
+    return InputError(f"{where}malformed YAML: {_clip(problem)}", file=file, rule="yaml.syntax")
+
+
+def _at(mark: Any) -> str:
+    """``line 3, column 6: `` from a PyYAML or libyaml mark, which count from 0."""
+    return f"line {mark.line + 1}, column {mark.column + 1}: "
+
+
+def _walk(root: yaml.Node) -> Iterator[tuple[yaml.Node, tuple[int | str, ...]]]:
+    """Every node of a document with its path (``("tasks", 2, "name")``); a key has the path of
+    its value, and stands in paths as its text (a list or mapping as a key is refused when built,
+    so none is ever on the path of a refused node). Iterative: a deep document cannot exhaust
+    the stack."""
+    stack: list[tuple[yaml.Node, tuple[int | str, ...]]] = [(root, ())]
+    while stack:
+        node, path = stack.pop()
+        yield node, path
+        if isinstance(node, yaml.MappingNode):
+            stack += [
+                (child, (*path, key.value)) for key, value in node.value for child in (key, value)
+            ]
+        elif isinstance(node, yaml.SequenceNode):
+            stack += [(item, (*path, index)) for index, item in enumerate(node.value)]
+
+
+# --- The loader: PyYAML's safe loader with jobzone's checks while it builds the data -------------
+
+
+class _RefusedNodeError(Exception):
+    """A node the loader refuses; :func:`_load` makes it an InputError naming its field."""
+
+    def __init__(self, rule: str, node: yaml.Node, message: str) -> None:
+        super().__init__(message)
+        self.rule = rule
+        self.node = node
+        self.message = message
+
+
+def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> Iterator[dict[Any, Any]]:
+    """PyYAML's mapping constructor, except that a repeated key is refused: PyYAML keeps the last
+    value, so a second ``growth:`` block pasted lower down would silently replace the first."""
+    data: dict[Any, Any] = {}
+    yield data  # the empty mapping first, filled in later, as PyYAML does
+    value = loader.construct_mapping(node)
+    if len(value) < len(node.value):  # rare, so look for the repeat only then
+        first, again = next(_repeated_keys(loader, node))
+        raise _RefusedNodeError(
+            "yaml.duplicate-key",
+            again,
+            f"line {again.start_mark.line + 1}: key {_short(loader.construct_object(again))} "
+            f"appears twice (first at line {first.start_mark.line + 1}); keep one",
+        )
+    data.update(value)
+
+
+def _repeated_keys(
+    loader: yaml.SafeLoader, node: yaml.MappingNode
+) -> Iterator[tuple[yaml.Node, yaml.Node]]:
+    """Each key node of ``node`` equal to an earlier one, with that earlier one."""
+    seen: dict[Any, yaml.Node] = {}
+    for key_node, _value in node.value:
+        first = seen.setdefault(loader.construct_object(key_node), key_node)
+        if first is not key_node:
+            yield first, key_node
+
+
+_ScalarConstructor = Callable[[yaml.SafeLoader, yaml.ScalarNode], Any]
+
+
+def _checked(
+    construct: _ScalarConstructor,
+    noun: str,
+    why: Callable[[str, Exception], str] | None = None,
+) -> _ScalarConstructor:
+    """``construct``, refusing text it cannot read as ``noun``. PyYAML lets a bare ValueError,
+    KeyError or AttributeError escape for a date that does not exist (``2026-02-30``), a number
+    too long for Python to read, or an explicit tag on the wrong text (``!!bool maybe``)."""
+
+    def construct_checked(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+        try:
+            return construct(loader, node)
+        except (ValueError, LookupError, AttributeError) as exc:
+            reason = why(node.value, exc) if why else ""
+            raise _RefusedNodeError(
+                "yaml.value",
+                node,
+                f"line {node.start_mark.line + 1}: cannot read {_short(node.value)} as {noun}"
+                + reason,
+            ) from None
+
+    return construct_checked
+
+
+def _impossible_date(text: str, exc: Exception) -> str:
+    """datetime's reason for refusing a date of the right shape (``day is out of range...``)."""
+    return f" ({exc})" if isinstance(exc, ValueError) else ""
+
+
+def _too_many_digits(text: str, exc: Exception) -> str:
+    """Python refuses to read integers of more than ``sys.get_int_max_str_digits()`` digits,
+    as converting them takes time quadratic in their length."""
+    digits, limit = sum(c.isdigit() for c in text), sys.get_int_max_str_digits()
+    return f" (it has {digits} digits; the limit is {limit})" if digits > limit else ""
+
+
+_SAFE = yaml.constructor.SafeConstructor
+_SCALARS: dict[str, _ScalarConstructor] = {
+    "tag:yaml.org,2002:bool": _checked(_SAFE.construct_yaml_bool, "true or false"),
+    "tag:yaml.org,2002:int": _checked(_SAFE.construct_yaml_int, "a whole number", _too_many_digits),
+    "tag:yaml.org,2002:float": _checked(_SAFE.construct_yaml_float, "a number"),
+    "tag:yaml.org,2002:timestamp": _checked(
+        _SAFE.construct_yaml_timestamp, "a date or time", _impossible_date
+    ),
+}
+
+
+def _loader_class(base: type[yaml.SafeLoader]) -> type[yaml.SafeLoader]:
+    """``base`` with the checks above added to building the data from the parsed nodes."""
+    loader = cast("type[yaml.SafeLoader]", type("JobzoneLoader", (base,), {}))
+    loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+    for tag, construct in _SCALARS.items():
+        loader.add_constructor(tag, construct)
+    return loader
+
+
+#: libyaml's loader when PyYAML has it (much faster), else the pure-Python one.
+_LOADER = _loader_class(getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+# --- Models --------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -100,13 +335,15 @@ class SchemaProblem:
 
 
 def field_path(loc: tuple[int | str, ...]) -> str:
-    """``('tasks', 3, 'score')`` -> ``tasks[3].score``."""
+    """``('tasks', 3, 'score')`` -> ``tasks[3].score``. A key is cut to 80 characters: it may be
+    any text in the file, a megabyte long."""
     out = ""
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += f".{part}" if out else str(part)
+            key = _clip(str(part), 80)
+            out += f".{key}" if out else key
     return out or "(document)"
 
 
@@ -125,6 +362,27 @@ _CODES = {
 }
 
 
+def _quoting_repr() -> reprlib.Repr:
+    """A ``repr`` that abbreviates long text and numbers, long lists and deep nesting."""
+    quoting = reprlib.Repr()
+    quoting.maxlevel = 3
+    quoting.maxstring = quoting.maxlong = quoting.maxother = 60
+    return quoting
+
+
+_QUOTING = _quoting_repr()
+
+
+def _clip(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _short(value: Any) -> str:
+    """``repr(value)`` in at most 80 characters, however long or deep the value: messages quote
+    input, and a megabyte of it (or a list nested 100,000 deep) would swamp or crash them."""
+    return _clip(_QUOTING.repr(value), 80)
+
+
 def schema_problems(error: ValidationError) -> list[SchemaProblem]:
     """Pydantic's errors as rule codes, paths and plain messages."""
     problems = []
@@ -137,7 +395,7 @@ def schema_problems(error: ValidationError) -> list[SchemaProblem]:
             code = _CODES.get(kind, "field.type")
         message = item["msg"]
         if kind not in ("missing", "extra_forbidden"):
-            message = f"{message} (got {item['input']!r})"
+            message = f"{message} (got {_short(item['input'])})"
         elif kind == "extra_forbidden":
             message = "unknown field; check its spelling against the schema"
         problems.append(SchemaProblem(code=code, path=path, message=message))
@@ -157,8 +415,12 @@ def parse_model(model: type[M], data: Any, file: str) -> M:
         ) from None
 
 
-def load_model(model: type[M], path: Path) -> M:
-    return parse_model(model, read_yaml(path), str(path))
+def load_model(model: type[M], path: Path, *, inside: Path | None = None) -> M:
+    """The document in ``path`` as ``model``; ``inside`` as for :func:`read_yaml`."""
+    return parse_model(model, read_yaml(path, inside=inside), str(path))
+
+
+# --- Writing -------------------------------------------------------------------------------------
 
 
 class _BlockDumper(yaml.SafeDumper):
@@ -200,31 +462,66 @@ def dump_model(model: BaseModel, schema_name: str, schema_dir: str = "../schemas
     return schema_header(schema_name, schema_dir) + dump_yaml(model.model_dump(mode="python"))
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` so readers see the old file or the new one, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+def atomic_write(path: Path, text: str, *, inside: Path | None = None) -> None:
+    """Replace ``path`` with ``text`` so readers see the old file or the new one, never half.
+
+    The text goes to a temporary file beside ``path`` that is then renamed over it, so a symbolic
+    link at ``path`` is replaced, not written through. With ``inside`` (a resolved workspace
+    root), a link at ``path`` or on the way to it is refused instead: see :func:`refuse_links`.
+    Any OS error (a full disk, a read-only workspace, a file where a folder should be) is
+    InputError [file.writable] and leaves no temporary file behind; the old file is untouched
+    unless only syncing the folder, after the rename, failed.
+    """
+    if inside is not None:
+        refuse_links(path, inside)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _unwritable(path, f"cannot create the folder {exc.filename}", exc) from None
+    try:
+        _replace(path, text.encode("utf-8"))
+        _fsync_dir(path.parent)
+    except OSError as exc:
+        raise _unwritable(path, "cannot write", exc) from None
+
+
+def _replace(path: Path, data: bytes) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".jobzone-tmp")
     try:
-        # mkstemp makes the file private; a workspace is shared, so give it the usual mode.
-        os.fchmod(fd, 0o666 & ~_UMASK)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
+        try:
+            # mkstemp makes the file private; a workspace is shared, so give it the usual mode.
+            os.fchmod(fd, 0o666 & ~_UMASK)
+            _write_all(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
         Path(tmp).replace(path)
     except BaseException:
-        with contextlib.suppress(FileNotFoundError):
+        with contextlib.suppress(OSError):  # the error that brought us here matters more
             Path(tmp).unlink()
         raise
-    _fsync_dir(path.parent)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
 
 
 def _fsync_dir(folder: Path) -> None:
+    """Make the rename durable: it is recorded in the folder, which has to be synced too."""
     fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _unwritable(path: Path, doing: str, exc: OSError) -> InputError:
+    return InputError(f"{doing}: {exc.strerror or exc}", file=str(path), rule="file.writable")
+
+
+# --- Listing, hashing and links ------------------------------------------------------------------
 
 
 def file_sha256(path: Path) -> str:
@@ -233,6 +530,47 @@ def file_sha256(path: Path) -> str:
 
 
 def iter_yaml_files(folder: Path) -> Iterator[Path]:
-    """The ``*.yaml`` files directly in ``folder``, sorted, if it exists."""
+    """The ``*.yaml`` files directly in ``folder``, sorted, if it exists. Symbolic links named
+    ``*.yaml`` are listed too, even dangling ones, so that reading them reports them rather than
+    their vanishing from the list."""
     if folder.is_dir():
-        yield from sorted(p for p in folder.glob("*.yaml") if p.is_file())
+        yield from sorted(p for p in folder.glob("*.yaml") if p.is_file() or p.is_symlink())
+
+
+def refuse_links(path: Path, inside: Path) -> None:
+    """Raise InputError [file.symlink] unless ``path`` lies in the workspace root ``inside``
+    (resolved) and neither ``path`` nor any folder between ``inside`` and it is a symbolic link.
+    Parts that do not exist yet pass: writing creates them as real folders.
+
+    A link in a workspace, committed to its repository or planted there, would let a command read
+    or overwrite a file anywhere the user can write, so jobzone refuses it rather than follow it.
+    """
+    absolute = path.absolute()
+    if ".." in absolute.parts or not absolute.is_relative_to(inside):
+        raise InputError(
+            f"is outside the workspace {inside}; jobzone reads and writes only inside it",
+            file=str(path),
+            rule="file.symlink",
+        )
+    current = inside
+    for part in absolute.relative_to(inside).parts:
+        current = current / part
+        try:
+            mode = os.lstat(current).st_mode
+        except OSError:
+            # Missing, or not reachable: nothing under it is a link now, and reading or writing
+            # will report the problem in the OS's words.
+            return
+        if stat.S_ISLNK(mode):
+            raise _link_error(path, None if current == absolute else current)
+
+
+def _link_error(path: Path, folder: Path | None = None) -> InputError:
+    """``path`` is a link, or (given) a ``folder`` on the way to it is."""
+    what, kind = (f"folder {folder} is", "folder") if folder else ("is", "file")
+    return InputError(
+        f"{what} a symbolic link; jobzone does not follow links inside a workspace "
+        f"(replace it with the {kind} itself)",
+        file=str(path),
+        rule="file.symlink",
+    )

@@ -1,7 +1,8 @@
 """The review queue's files: one draft per YAML file in ``drafts/``, with findings and provenance.
 
 A draft holds its assessment as a plain mapping rather than a parsed model, because a draft may
-be kept with schema findings that a reviewer still has to fix.
+be kept with schema findings that a reviewer still has to fix; :mod:`jobzone.checking` turns it
+into a typed, scored and validated value. Only :mod:`jobzone.workflow` writes drafts.
 """
 
 from __future__ import annotations
@@ -11,18 +12,16 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
-from jobzone.assessment import Assessment
-from jobzone.canonical import BaseVersion, CanonicalSet
-from jobzone.documents import atomic_write, dump_model, load_model
-from jobzone.drafting.records import CallRecord
-from jobzone.drafting.usage import Usage
+from jobzone.calls import CallRecord, Usage
+from jobzone.canonical import BaseVersion
+from jobzone.documents import load_model
 from jobzone.errors import InputError, NotFoundError
-from jobzone.history import HistoryEntry, content_hash, extend
-from jobzone.scoring import score
-from jobzone.validation import validate_document
-from jobzone.workspace import Slug, Workspace, check_name
+from jobzone.history import Acknowledgement, HistoryEntry
+from jobzone.scoring import ShownScore
+from jobzone.slugs import Slug
+from jobzone.workspace import Workspace, check_name
 
 
 class _Strict(BaseModel):
@@ -40,6 +39,11 @@ class Status(StrEnum):
     changes_requested = "changes_requested"
     approved = "approved"
     rejected = "rejected"
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the draft can still change (edits, decisions, redrafts)."""
+        return self in (Status.pending, Status.changes_requested)
 
 
 class FindingRecord(_Strict):
@@ -76,7 +80,7 @@ class Approval(_Strict):
     reviewer: str
     at: dt.datetime
     note: str | None
-    accepted_warnings: list[str] = Field(default_factory=list)
+    accepted_warnings: list[Acknowledgement] = Field(default_factory=list)
 
 
 class Draft(_Strict):
@@ -99,56 +103,23 @@ class Draft(_Strict):
         ),
     ]
     findings: Findings
-    score: dict[str, Any] | None
+    score: ShownScore | None
     provenance: Provenance
     approvals: list[Approval] = Field(default_factory=list)
     history: list[HistoryEntry]
-
-
-def findings_of(assessment: dict[str, Any], canonical: CanonicalSet) -> Findings:
-    """What the validator makes of a draft's assessment now."""
-    report = validate_document(assessment, canonical)
-    return Findings(
-        errors=[FindingRecord(**f.to_dict()) for f in report.errors],
-        warnings=[FindingRecord(**f.to_dict()) for f in report.warnings],
-    )
-
-
-def shown_score(assessment: dict[str, Any]) -> dict[str, Any] | None:
-    """The scorer's figures for a draft's assessment, or None while it cannot be scored."""
-    try:
-        return score(Assessment.model_validate(assessment)).to_dict()
-    except (ValidationError, InputError):
-        return None
-
-
-def assessment_hash(assessment: dict[str, Any]) -> str:
-    """The content hash of a draft's assessment, equal to the canonical file's once approved."""
-    try:
-        return content_hash(Assessment.model_validate(assessment).content())
-    except ValidationError:
-        return content_hash(assessment)
 
 
 def draft_path(workspace: Workspace, draft_id: str) -> Path:
     return workspace.drafts_dir / f"{check_name(draft_id, 'id')}.yaml"
 
 
-def save_draft(workspace: Workspace, draft: Draft) -> None:
-    """Write a draft; refused (a conflict) if it would rewrite the history already on disk."""
-    path = draft_path(workspace, draft.id)
-    if path.exists():
-        extend(load_model(Draft, path).history, draft.history, f"draft {draft.id}")
-    atomic_write(path, dump_model(draft, "draft"))
-
-
 def load_draft(workspace: Workspace, draft_id: str) -> Draft:
     path = draft_path(workspace, draft_id)
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         raise NotFoundError(
             f"no draft {draft_id!r} in the queue", file=str(path), rule="draft.exists"
         )
-    draft = load_model(Draft, path)
+    draft = load_model(Draft, path, inside=workspace.root)
     if draft.id != path.stem:
         raise InputError(
             f"the draft's id {draft.id!r} is not its file name",

@@ -21,13 +21,16 @@ class JobzoneError(Exception):
     """Base class of every deliberate jobzone error."""
 
     exit_code = EXIT_INPUT
+    #: What to do next, when there is something to do (set by whoever knows: "resume with ...").
+    hint: str | None = None
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
 
     def to_dict(self) -> dict[str, object]:
-        return {"error": type(self).__name__, "message": self.message}
+        data: dict[str, object] = {"error": type(self).__name__, "message": self.message}
+        return data | ({"hint": self.hint} if self.hint else {})
 
 
 class InputError(JobzoneError):
@@ -53,8 +56,7 @@ class InputError(JobzoneError):
         self.detail = message
 
     def to_dict(self) -> dict[str, object]:
-        return {
-            "error": type(self).__name__,
+        return super().to_dict() | {
             "message": self.detail,
             "file": self.file,
             "field": self.field,
@@ -64,6 +66,20 @@ class InputError(JobzoneError):
 
 class NotFoundError(InputError):
     """A file, role or draft that does not exist."""
+
+
+class UnscorableError(JobzoneError):
+    """The scorer cannot score an assessment: its task time shares do not sum to the total.
+
+    A draft may be kept in this state (its findings say why); a role file in it is bad input."""
+
+    def __init__(self, message: str, *, field: str, rule: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.rule = rule
+
+    def to_dict(self) -> dict[str, object]:
+        return {**super().to_dict(), "field": self.field, "rule": self.rule}
 
 
 class ConfigError(JobzoneError):

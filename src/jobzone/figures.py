@@ -20,35 +20,8 @@ from jobzone.commentary import (
     referenced_roles,
 )
 from jobzone.history import content_hash
+from jobzone.references import shown_figures
 from jobzone.scoring import Score
-
-
-def signed(value: int) -> str:
-    return f"+{value}" if value > 0 else str(value)
-
-
-def self_figures(score: Score) -> dict[str, str]:
-    """Every figure of the role itself as prose shows it, by reference name."""
-    figures = {
-        "aijri": str(score.shown_aijri),
-        "formula_aijri": str(score.shown_formula_aijri),
-        "zone": score.zone,
-        "sub_label": score.sub_label,
-        "raw": str(score.shown_raw),
-        "task_total": str(score.shown_task_total),
-        "task_resistance": str(score.shown_task_resistance),
-        "share_3plus": f"{score.share_3plus}%",
-        "protective_total": str(score.protective_total),
-        "evidence_total": signed(score.evidence_total),
-        "barrier_total": str(score.barrier_total),
-        "growth": signed(score.growth),
-        "quick_screen": score.quick_screen,
-        "distance.green": str(score.distance_to("Green")),
-        "distance.yellow": str(score.distance_to("Yellow")),
-    }
-    for impact, pct in score.split.items():
-        figures[f"split.{impact}"] = f"{pct}%"
-    return figures
 
 
 @dataclass(frozen=True)
@@ -66,7 +39,7 @@ class FigureTable:
 
     @classmethod
     def build(cls, score: Score, canonical: CanonicalSet) -> FigureTable:
-        return cls(figures=self_figures(score), canonical=canonical)
+        return cls(figures=shown_figures(score), canonical=canonical)
 
     def resolve(self, inner: str) -> str | UnresolvedReference:
         ref = parse_reference(inner)
@@ -119,7 +92,7 @@ def basis_of(commentary: Commentary, score: Score, canonical: CanonicalSet) -> B
         role = canonical.get(slug)
         if role is not None:
             roles[slug] = role_fingerprint(role)
-    return Basis(score=content_hash(self_figures(score))[:16], roles=roles)
+    return Basis(score=content_hash(shown_figures(score))[:16], roles=roles)
 
 
 def stale_reasons(commentary: Commentary, score: Score, canonical: CanonicalSet) -> list[str]:
@@ -135,3 +108,15 @@ def stale_reasons(commentary: Commentary, score: Score, canonical: CanonicalSet)
         if recorded.roles.get(slug) != now.roles.get(slug):
             reasons.append(f"{slug} changed or left the canonical set since it was written")
     return reasons
+
+
+def stale_roles(canonical: CanonicalSet) -> list[tuple[CanonicalRole, list[str]]]:
+    """Canonical roles whose commentary no longer matches its figures, with why."""
+    found = []
+    for role in sorted(canonical, key=lambda r: r.slug):
+        reasons = stale_reasons(
+            role.assessment.commentary, role.score, canonical.without(role.slug)
+        )
+        if reasons:
+            found.append((role, reasons))
+    return found

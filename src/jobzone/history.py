@@ -5,11 +5,37 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from jobzone.errors import ConflictError
+
+
+class Action(StrEnum):
+    """What a step of a history did. The values are what the files hold."""
+
+    imported = "imported"
+    drafted = "drafted"
+    redrafted = "redrafted"
+    commentary_regenerated = "commentary regenerated"
+    edited = "edited"
+    rebased = "rebased"
+    changes_requested = "changes requested"
+    rejected = "rejected"
+    approved = "approved"
+
+
+class Acknowledgement(BaseModel):
+    """A warning a reviewer accepted: the finding exactly as reported, so it holds only for the
+    same finding on the same content (the message names what it found)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    code: str
+    path: str
+    message: str
 
 
 class HistoryEntry(BaseModel):
@@ -19,11 +45,15 @@ class HistoryEntry(BaseModel):
 
     at: dt.datetime
     by: str
-    action: str
+    action: Action
     note: str | None = None
     draft: str | None = None
     version: int | None = None
     content_sha256: str
+    #: On an approval: every warning of the approved content that reviewers acknowledged.
+    acknowledged: list[Acknowledgement] = Field(
+        default_factory=list, exclude_if=lambda value: not value
+    )
 
 
 def content_hash(data: Any) -> str:

@@ -21,7 +21,8 @@ from pydantic import BaseModel
 from jobzone.assessment import Assessment, Source
 from jobzone.canonical import CanonicalSet
 from jobzone.commentary import LookNext
-from jobzone.figures import FigureTable, signed
+from jobzone.figures import FigureTable
+from jobzone.references import signed
 from jobzone.rubric import Condition, IntRange, Rubric
 from jobzone.scoring import Score, round_half_up, score
 

@@ -12,8 +12,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from functools import cached_property
 
+from pydantic import BaseModel, ConfigDict
+
 from jobzone.assessment import Assessment, Impact, Task
-from jobzone.errors import InputError
+from jobzone.errors import UnscorableError
 from jobzone.rubric import Rubric, load_rubric
 
 #: The order in which the displacement / augmentation / not-involved split is shown.
@@ -132,41 +134,73 @@ class Score:
                 return rule.label
         raise AssertionError(f"rubric {self.rubric.id} has no fallback sub-label for {zone}")
 
-    def to_dict(self) -> dict[str, object]:
-        """The figures as shown to a reader, for ``jobzone score --json``."""
+    def shown(self) -> ShownScore:
+        """The figures as shown to a reader, at the rubric's display precision."""
         d = self.rubric.display
 
         def num(value: Fraction, decimals: int) -> float:
             return float(round_half_up(value, decimals))
 
-        return {
-            "rubric": self.rubric.id,
-            "aijri": float(self.shown_aijri),
-            "formula_aijri": float(self.shown_formula_aijri),
-            "overridden": self.overridden,
-            "clamped": self.clamped,
-            "zone": self.zone,
-            "sub_label": self.sub_label,
-            "formula_zone": self.formula_zone,
-            "formula_sub_label": self.formula_sub_label,
-            "raw": float(self.shown_raw),
-            "task_total": float(self.shown_task_total),
-            "task_resistance": float(self.shown_task_resistance),
-            "share_3plus": self.share_3plus,
-            "split": dict(self.split),
-            "protective_total": self.protective_total,
-            "evidence_total": self.evidence_total,
-            "barrier_total": self.barrier_total,
-            "growth": self.growth,
-            "evidence_modifier": num(self.evidence_modifier, d.modifier_decimals),
-            "barrier_modifier": num(self.barrier_modifier, d.modifier_decimals),
-            "growth_modifier": num(self.growth_modifier, d.modifier_decimals),
-            "quick_screen": self.quick_screen,
-            "quick_screen_total": self.quick_screen_total,
-            "distance": {
+        return ShownScore(
+            rubric=self.rubric.id,
+            aijri=float(self.shown_aijri),
+            formula_aijri=float(self.shown_formula_aijri),
+            overridden=self.overridden,
+            clamped=self.clamped,
+            zone=self.zone,
+            sub_label=self.sub_label,
+            formula_zone=self.formula_zone,
+            formula_sub_label=self.formula_sub_label,
+            raw=float(self.shown_raw),
+            task_total=float(self.shown_task_total),
+            task_resistance=float(self.shown_task_resistance),
+            share_3plus=self.share_3plus,
+            split=dict(self.split),
+            protective_total=self.protective_total,
+            evidence_total=self.evidence_total,
+            barrier_total=self.barrier_total,
+            growth=self.growth,
+            evidence_modifier=num(self.evidence_modifier, d.modifier_decimals),
+            barrier_modifier=num(self.barrier_modifier, d.modifier_decimals),
+            growth_modifier=num(self.growth_modifier, d.modifier_decimals),
+            quick_screen=self.quick_screen,
+            quick_screen_total=self.quick_screen_total,
+            distance={
                 z.name.lower(): float(self.distance_to(z.name)) for z in self.rubric.zones[:-1]
             },
-        }
+        )
+
+
+class ShownScore(BaseModel):
+    """Every figure of a scored assessment as a reader sees it: what ``score --json`` prints and
+    what a draft stores for the queue. Written only by :meth:`Score.shown`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    rubric: str
+    aijri: float
+    formula_aijri: float
+    overridden: bool
+    clamped: bool
+    zone: str
+    sub_label: str
+    formula_zone: str
+    formula_sub_label: str
+    raw: float
+    task_total: float
+    task_resistance: float
+    share_3plus: int
+    split: dict[str, int]
+    protective_total: int
+    evidence_total: int
+    barrier_total: int
+    growth: int
+    evidence_modifier: float
+    barrier_modifier: float
+    growth_modifier: float
+    quick_screen: str
+    quick_screen_total: int
+    distance: dict[str, float]
 
 
 def zone_of(rubric: Rubric, shown_aijri: Decimal) -> str:
@@ -193,22 +227,24 @@ def time_total_error(tasks: list[Task], rubric: Rubric) -> str | None:
     return f"task time shares sum to {total}, not {rubric.tasks.time_total}"
 
 
+def _total(group: BaseModel) -> int:
+    """The sum of the scores of a group of scored parts (the principles, evidence, barriers)."""
+    return sum(getattr(group, name).score for name in type(group).model_fields)
+
+
 def score(assessment: Assessment) -> Score:
-    """Score an assessment. Raises InputError when its task time shares do not sum to 100."""
+    """Score an assessment; UnscorableError when its task time shares do not sum to 100."""
     rubric = load_rubric(assessment.rubric)
     problem = time_total_error(assessment.tasks, rubric)
     if problem:
-        raise InputError(problem, field="tasks[].time_pct", rule="tasks.time-sum")
+        raise UnscorableError(problem, field="tasks[].time_pct", rule="tasks.time-sum")
     f = rubric.formula
     task_total = Fraction(sum(t.time_pct * t.score for t in assessment.tasks), 100)
     split = {impact.value: 0 for impact in SPLIT_ORDER}
     for task in assessment.tasks:
         split[task.impact.value] += task.time_pct
-    p = assessment.protective
-    evidence = assessment.evidence
-    barriers = assessment.barriers
-    evidence_total = sum(getattr(evidence, name).score for name in type(evidence).model_fields)
-    barrier_total = sum(getattr(barriers, name).score for name in type(barriers).model_fields)
+    evidence_total = _total(assessment.evidence)
+    barrier_total = _total(assessment.barriers)
     growth = assessment.growth.score
     raw = (
         (f.task_resistance_base - task_total)
@@ -227,11 +263,7 @@ def score(assessment: Assessment) -> Score:
             t.time_pct for t in assessment.tasks if t.score >= rubric.exposed_task_score
         ),
         split=split,
-        protective_total=(
-            p.embodied_physicality.score
-            + p.deep_interpersonal_connection.score
-            + p.goal_setting_moral_judgment.score
-        ),
+        protective_total=_total(assessment.protective),
         evidence_total=evidence_total,
         barrier_total=barrier_total,
         growth=growth,

@@ -1,4 +1,10 @@
-"""The workspace: the folder holding ``roles/`` (the canonical set) and ``drafts/`` (the queue).
+"""The workspace: the folder holding ``jobzone.yaml``, ``roles/`` (the canonical set) and
+``drafts/`` (the queue).
+
+A workspace is found the way git finds a repository: ``--workspace DIR`` or
+``$JOBZONE_WORKSPACE`` names where to start, else the current folder, and the first of it and its
+parents that holds ``jobzone.yaml`` is the workspace. A folder with none refuses to be used, so a
+command run in the wrong place neither reports an empty set as checked nor pays for a draft.
 
 Every path jobzone reads or writes inside a workspace is built here from a checked slug or id, so
 no argument can reach outside it.
@@ -10,22 +16,16 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
-
-from pydantic import StringConstraints
 
 from jobzone.errors import InputError
 
 WORKSPACE_ENV = "JOBZONE_WORKSPACE"
+#: The file that marks a folder as a workspace (and holds its settings).
+MARKER = "jobzone.yaml"
 #: Slugs and ids: lower-case words of letters and digits joined by single hyphens.
 NAME_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 NAME_MAX = 80
 NAME_RE = re.compile(rf"^{NAME_PATTERN}$")
-#: A slug or id as a model field: validated where it is read, so no path can be built from
-#: an unchecked one.
-Slug = Annotated[
-    str, StringConstraints(pattern=rf"^{NAME_PATTERN}$", min_length=1, max_length=NAME_MAX)
-]
 
 
 def check_name(value: str, what: str = "slug") -> str:
@@ -45,14 +45,27 @@ class Workspace:
 
     @classmethod
     def locate(cls, explicit: str | Path | None = None) -> Workspace:
-        """``--workspace``, else ``$JOBZONE_WORKSPACE``, else the current directory."""
-        chosen = explicit or os.environ.get(WORKSPACE_ENV) or Path.cwd()
-        root = Path(chosen).resolve()
-        if not root.is_dir():
+        """The workspace holding ``explicit`` (else ``$JOBZONE_WORKSPACE``, else the current
+        folder): that folder or its nearest parent with a ``jobzone.yaml``."""
+        given = explicit or os.environ.get(WORKSPACE_ENV)
+        start = Path(given or Path.cwd()).resolve()
+        if not start.is_dir():
             raise InputError(
-                "workspace folder does not exist", file=str(root), rule="workspace.exists"
+                "the workspace folder does not exist", file=str(start), rule="workspace.exists"
             )
-        return cls(root)
+        for folder in (start, *start.parents):
+            if (folder / MARKER).is_file():
+                return cls(folder)
+        hint = (
+            f"; {start} has a roles/ folder: run `jobzone init {start}` to make it one"
+            if (start / "roles").is_dir()
+            else "; create one with `jobzone init DIR`, or point at one with --workspace DIR"
+        )
+        raise InputError(
+            f"not inside a jobzone workspace (no {MARKER} here or in any parent folder){hint}",
+            file=str(start),
+            rule="workspace.exists",
+        )
 
     @property
     def roles_dir(self) -> Path:
@@ -62,5 +75,16 @@ class Workspace:
     def drafts_dir(self) -> Path:
         return self.root / "drafts"
 
+    @property
+    def config_path(self) -> Path:
+        return self.root / MARKER
+
     def role_path(self, slug: str) -> Path:
         return self.roles_dir / f"{check_name(slug)}.yaml"
+
+    def relative(self, path: Path) -> str:
+        """``path`` as shown to people: relative to the workspace when it lies inside it."""
+        try:
+            return str(path.relative_to(self.root))
+        except ValueError:
+            return str(path)

@@ -1,48 +1,67 @@
-"""What every command shares: the workspace option, JSON output and the error edge."""
+"""What every command shares: the workspace option, JSON output, the workflow, and the error edge.
+
+Nothing here imports more than click and jobzone's error classes at start-up; each command
+imports what it needs when it runs.
+"""
 
 from __future__ import annotations
 
 import json
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from jobzone.errors import JobzoneError
-from jobzone.workspace import Workspace, check_name
+from jobzone.errors import EXIT_INPUT, JobzoneError
+
+if TYPE_CHECKING:
+    from jobzone.drafting.model import ModelFactory
+    from jobzone.progress import Event
+    from jobzone.workflow import Workflow
+    from jobzone.workspace import Workspace
+
+F = TypeVar("F", bound=Callable[..., Any])
+#: Exit status after Ctrl-C, as shells report a process ended by SIGINT.
+EXIT_INTERRUPTED = 130
 
 
-class JobzoneGroup(click.Group):
-    """Turns library errors into one message on stderr and their exit code, at the CLI's edge."""
+@dataclass(frozen=True)
+class Deps:
+    """What the CLI uses from outside, replaceable by a caller (tests pass a model factory
+    through click's ``obj`` instead of patching modules)."""
 
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except JobzoneError as exc:
-            if ctx.meta.get("jobzone.json"):
-                click.echo(json.dumps(exc.to_dict(), indent=2))
-            click.echo(f"jobzone: error: {exc.message}", err=True)
-            ctx.exit(exc.exit_code)
+    models: ModelFactory | None = None
+
+
+def _root(ctx: click.Context) -> click.Context:
+    return ctx.find_root()
 
 
 def _store_workspace(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
-    ctx.meta["jobzone.workspace"] = value
+    if value is not None:
+        _root(ctx).meta["jobzone.workspace"] = value
 
 
-workspace_option = click.option(
-    "--workspace",
-    "-w",
-    metavar="DIR",
-    expose_value=False,
-    callback=_store_workspace,
-    is_eager=True,
-    help="Folder holding roles/ and drafts/ [default: $JOBZONE_WORKSPACE, else the current dir].",
-)
+def workspace_option(command: F) -> F:
+    """``--workspace DIR``, accepted before the command name and after it."""
+    return click.option(
+        "--workspace",
+        "-w",
+        metavar="DIR",
+        expose_value=False,
+        callback=_store_workspace,
+        is_eager=True,
+        help="The workspace, or a folder inside it [default: $JOBZONE_WORKSPACE, else the "
+        "current folder; the nearest folder upwards holding jobzone.yaml].",
+    )(command)
 
 
 def _store_json(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
     # Remembered on the root context so that an error, too, is printed as JSON.
-    ctx.find_root().meta["jobzone.json"] = value
+    _root(ctx).meta["jobzone.json"] = _root(ctx).meta.get("jobzone.json") or value
     return value
 
 
@@ -51,17 +70,77 @@ json_option = click.option(
 )
 
 
+def print_json(data: object) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+def wants_json(args: list[str]) -> bool:
+    """Whether the command line asks for JSON, even when it failed to parse."""
+    return "--json" in args[: args.index("--") if "--" in args else len(args)]
+
+
+def report_error(ctx: click.Context | None, exc: JobzoneError) -> None:
+    """One line on stderr (and the error as JSON on stdout with --json)."""
+    if ctx is not None and _root(ctx).meta.get("jobzone.json"):
+        print_json(exc.to_dict())
+    message = exc.message.rstrip(".") + (f". {exc.hint}" if exc.hint else "")
+    click.echo(f"jobzone: error: {message}", err=True)
+
+
 def workspace() -> Workspace:
+    """The workspace this command runs in (found upwards, like git's repository)."""
+    from jobzone.workspace import Workspace
+
     ctx = click.get_current_context()
-    return Workspace.locate(ctx.find_root().meta.get("jobzone.workspace"))
+    return Workspace.locate(_root(ctx).meta.get("jobzone.workspace"))
 
 
-def resolve_target(target: str) -> Path:
-    """A path as given, or a slug of the canonical set (``mlops-engineer``)."""
+def progress(quiet: bool) -> Callable[[Event], None]:
+    """Progress on stderr, as lines; nothing with --json."""
+    from jobzone.progress import describe
+
+    def show(event: Event) -> None:
+        if not quiet:
+            click.echo(f"  {describe(event)}", err=True)
+
+    return show
+
+
+def workflow(quiet: bool = False) -> Workflow:
+    """The workflow for this command: its workspace, progress, and models when drafting."""
+    from jobzone.workflow import Workflow
+
+    deps = _root(click.get_current_context()).obj
+    models = deps.models if isinstance(deps, Deps) and deps.models else _openai_models
+    return Workflow(workspace(), progress(quiet), models)
+
+
+def reading(quiet: bool = False) -> Workflow:
+    """The workflow of a command that only reads: an interrupted approval is settled first."""
+    wf = workflow(quiet)
+    wf.recover_if_needed()
+    return wf
+
+
+def _openai_models(name: str | None, temperature: float | None) -> Any:
+    """The real models: the openai SDK, configured from the environment."""
+    from jobzone.drafting.openai_model import OpenAIModel
+    from jobzone.drafting.settings import ModelSettings
+
+    return OpenAIModel(ModelSettings.from_env(name, temperature))
+
+
+def resolve_path(target: str) -> Path | None:
+    """``target`` as a file path, when it looks like one (else it names a role or a draft)."""
     if "/" in target or target.endswith((".yaml", ".yml")) or Path(target).exists():
         return Path(target)
-    return workspace().role_path(check_name(target))
+    return None
 
 
-def print_json(data: object) -> None:
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+def stderr_is_terminal() -> bool:
+    return sys.stderr.isatty()
+
+
+def fail(code: int = EXIT_INPUT) -> None:
+    """End the command with ``code`` after its output is printed."""
+    raise click.exceptions.Exit(code)

@@ -6,17 +6,29 @@ import sys
 
 import click
 
-from jobzone.canonical import load_canonical
-from jobzone.cli.app import json_option, print_json, workspace
-from jobzone.errors import EXIT_FINDINGS
-from jobzone.validation import validate
+from jobzone.cli.app import (
+    fail,
+    json_option,
+    print_json,
+    reading,
+    stderr_is_terminal,
+    workspace_option,
+)
+from jobzone.errors import EXIT_FINDINGS, EXIT_INPUT
+from jobzone.wording import plural
 
 
 @click.command("roles")
 @json_option
+@workspace_option
 def roles_cmd(as_json: bool) -> None:
-    """List the canonical set with aijri, zone and sub-label."""
-    canonical = load_canonical(workspace())
+    """List the canonical set with aijri, zone and sub-label.
+
+    Role files that cannot be read are listed after the rest (exit 2).
+    """
+    from jobzone.canonical import load_canonical
+
+    canonical = load_canonical(reading(quiet=as_json).workspace)
     rows = [
         {
             "slug": r.slug,
@@ -28,39 +40,47 @@ def roles_cmd(as_json: bool) -> None:
         for r in sorted(canonical, key=lambda r: r.slug)
     ]
     if as_json:
-        print_json({"roles": rows, "broken": [e.to_dict() for e in canonical.broken]})
-        return
-    for row in rows:
-        click.echo(f"{row['slug']:40} {row['aijri']:5.1f}  {row['sub_label']}")
-    for broken in canonical.broken:
-        click.echo(f"unreadable: {broken.message}", err=True)
+        print_json({"roles": rows, "unreadable": [e.to_dict() for e in canonical.unreadable]})
+    else:
+        for row in rows:
+            click.echo(f"{row['slug']:40} {row['aijri']:5.1f}  {row['sub_label']}")
+        for problem in canonical.unreadable:
+            click.echo(f"jobzone: error: unreadable role: {problem.message}", err=True)
+    if canonical.unreadable:
+        fail(EXIT_INPUT)
 
 
 @click.command("check")
 @json_option
+@workspace_option
 def check_cmd(as_json: bool) -> None:
-    """Validate and score every canonical role; exit 1 on any error."""
-    canonical = load_canonical(workspace())
+    """Validate and score every canonical role; exit 1 on any error or unreadable file."""
+    from jobzone.canonical import load_canonical
+    from jobzone.validation import validate
+
+    canonical = load_canonical(reading(quiet=as_json).workspace)
     results = []
-    failed = bool(canonical.broken)
+    failed = bool(canonical.unreadable)
     roles = sorted(canonical, key=lambda r: r.slug)
     # Progress on a terminal only: scripts and --json get clean output.
     bar = click.progressbar(
-        roles, label="checking", file=sys.stderr, hidden=as_json or not sys.stderr.isatty()
+        roles,
+        label="checking",
+        file=sys.stderr,
+        hidden=as_json or not stderr_is_terminal(),
     )
     with bar:
         for role in bar:
             report = validate(
-                role.assessment, canonical, expected_slug=role.path.stem, scored=role.score
+                role.assessment, canonical, scored=role.score, expected_slug=role.path.stem
             )
             failed = failed or not report.ok
             results.append(
                 {"slug": role.slug, "aijri": float(role.score.shown_aijri), **report.to_dict()}
             )
+    unreadable = [e.to_dict() for e in canonical.unreadable]
     if as_json:
-        print_json(
-            {"ok": not failed, "roles": results, "broken": [e.to_dict() for e in canonical.broken]}
-        )
+        print_json({"ok": not failed, "roles": results, "unreadable": unreadable})
     else:
         for row in results:
             errors, warnings = row["errors"], row["warnings"]
@@ -68,21 +88,23 @@ def check_cmd(as_json: bool) -> None:
             status = "ok" if not errors else "FAIL"
             click.echo(
                 f"{status:4} {row['slug']:40} {row['aijri']:5.1f}  "
-                f"{len(errors)} errors, {len(warnings)} warnings"
+                f"{plural(len(errors), 'error')}, {plural(len(warnings), 'warning')}"
             )
             for f in errors + warnings:
                 click.echo(f"       {f['code']} {f['path']}: {f['message']}")
-        for broken in canonical.broken:
-            click.echo(f"FAIL {broken.message}")
-        click.echo(f"{len(results)} roles checked, {len(canonical.broken)} unreadable")
+        for problem in canonical.unreadable:
+            click.echo(f"FAIL unreadable: {problem.message}")
+        click.echo(
+            f"{plural(len(results), 'role')} checked, {len(canonical.unreadable)} unreadable"
+        )
         stale = [str(r["slug"]) for r in results if _has_code(r["warnings"], "commentary.stale")]
         if stale:
             click.echo(
-                f"{len(stale)} roles with stale commentary ({', '.join(stale[:5])}"
+                f"{plural(len(stale), 'role')} with stale commentary ({', '.join(stale[:5])}"
                 f"{', ...' if len(stale) > 5 else ''}): run `jobzone commentary --stale`"
             )
     if failed:
-        raise click.exceptions.Exit(EXIT_FINDINGS)
+        fail(EXIT_FINDINGS)
 
 
 def _has_code(findings: object, code: str) -> bool:

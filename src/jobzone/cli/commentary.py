@@ -1,57 +1,67 @@
-"""``jobzone commentary``: regenerate a canonical role's commentary, through review."""
+"""``jobzone commentary``: new commentary for a canonical role or a draft, through review."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
-from jobzone.canonical import CanonicalRole, CanonicalSet, load_canonical
-from jobzone.cli.app import json_option, print_json, workspace
-from jobzone.drafting.regenerate import Regeneration, regenerate, stale_roles
-from jobzone.drafting.settings import ModelSettings
-from jobzone.drafting.usage import PriceTable
-from jobzone.errors import EXIT_FINDINGS, ConflictError, NotFoundError
+from jobzone.cli.app import fail, json_option, print_json, workflow, workspace_option
+from jobzone.errors import EXIT_FINDINGS, ConflictError
 from jobzone.identity import author_name
-from jobzone.workspace import Workspace, check_name
+from jobzone.progress import Notice
+from jobzone.wording import plural
 
 
 @click.command("commentary")
-@click.argument("slug", required=False)
+@click.argument("target", metavar="SLUG|ID", required=False)
 @click.option("--notes", help="What the editor wants from the new text (passed as data).")
 @click.option("--stale", is_flag=True, help="Queue a regeneration for every stale role.")
 @click.option("--model", help="Model name [default: $JOBZONE_MODEL, else gpt-5-mini].")
 @json_option
+@workspace_option
 def commentary_cmd(
-    slug: str | None, notes: str | None, stale: bool, model: str | None, as_json: bool
+    target: str | None, notes: str | None, stale: bool, model: str | None, as_json: bool
 ) -> None:
-    """Draft new commentary for a canonical role; it enters the queue as a commentary revision.
+    """Write new commentary for a canonical role (SLUG) or a draft in the queue (ID).
 
-    Scores are never touched: approving the draft replaces the commentary only. With --stale,
-    every role whose commentary no longer matches its figures is queued, with progress; run it
-    again after an interruption and it resumes without duplicating or losing work.
+    For a role it enters the queue as a commentary draft; approving it replaces the commentary
+    only, scores untouched. For a draft it replaces the draft's commentary as its next revision.
+    With --stale, every role whose commentary no longer matches its figures is queued, with
+    progress; run it again after an interruption and it resumes without duplicating or losing
+    work.
     """
-    if bool(slug) == stale:
-        raise click.UsageError("give a SLUG or --stale (not both)")
-    ws = workspace()
-    canonical = load_canonical(ws)
+    from jobzone.canonical import load_canonical
+    from jobzone.figures import stale_roles
+    from jobzone.workflow.commentary import regenerate
+
+    if bool(target) == stale:
+        raise click.UsageError("give a SLUG or draft ID, or --stale (not both)")
+    wf = workflow(quiet=as_json)
     if stale:
-        targets = [role for role, _ in stale_roles(canonical)]
+        wf.recover_if_needed()
+        targets = [role.slug for role, _ in stale_roles(load_canonical(wf.workspace))]
     else:
-        assert slug is not None
-        role = canonical.get(check_name(slug))
-        if role is None:
-            raise NotFoundError(f"{slug} is not in the canonical set", rule="role.exists")
-        targets = [role]
-    results = _regenerate_all(ws, canonical, targets, notes, model, as_json) if targets else []
+        assert target is not None
+        targets = [target]
+    by = author_name()
+    results = []
+    for i, name in enumerate(targets, 1):
+        if stale:
+            wf.notify(Notice(f"[{i}/{len(targets)}] {name}"))
+        results.append(regenerate(wf, name, notes=notes, by=by, model_name=model))
     if not stale and not results[0].queued:
         # Raised before anything is printed, so that --json prints one object: the error.
         raise ConflictError(
             f"a commentary draft for this version of {results[0].draft.slug} is already "
             f"queued: {results[0].draft.id}"
         )
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "id": r.draft.id,
             "slug": r.draft.slug,
+            "kind": r.draft.kind.value,
+            "revision": r.draft.revision,
             "queued": r.queued,
             "errors": len(r.draft.findings.errors),
             "warnings": len(r.draft.findings.warnings),
@@ -63,47 +73,11 @@ def commentary_cmd(
     else:
         for row in rows:
             state = "queued" if row["queued"] else "already in the queue"
-            click.echo(f"{row['id']}: {state}, {row['errors']} errors, {row['warnings']} warnings")
+            click.echo(
+                f"{row['id']}: {state}, {plural(row['errors'], 'error')}, "
+                f"{plural(row['warnings'], 'warning')}"
+            )
         if stale and not rows:
             click.echo("no stale commentary")
     if any(row["errors"] for row in rows):
-        raise click.exceptions.Exit(EXIT_FINDINGS)
-
-
-def _regenerate_all(
-    ws: Workspace,
-    canonical: CanonicalSet,
-    targets: list[CanonicalRole],
-    notes: str | None,
-    model: str | None,
-    as_json: bool,
-) -> list[Regeneration]:
-    settings = ModelSettings.from_env(model)
-    prices = PriceTable.load()
-    by = author_name()
-    results: list[Regeneration] = []
-    try:
-        for i, role in enumerate(targets, 1):
-            if not as_json:
-                click.echo(f"[{i}/{len(targets)}] {role.slug}", err=True)
-            progress = (lambda _m: None) if as_json else (lambda m: click.echo(f"  {m}", err=True))
-            results.append(
-                regenerate(
-                    ws,
-                    canonical,
-                    role,
-                    notes=notes,
-                    settings=settings,
-                    prices=prices,
-                    by=by,
-                    progress=progress,
-                )
-            )
-    except KeyboardInterrupt:
-        click.echo(
-            "jobzone: interrupted. Run the same command again: finished roles are skipped and "
-            "an interrupted one resumes without paying again.",
-            err=True,
-        )
-        raise
-    return results
+        fail(EXIT_FINDINGS)

@@ -8,11 +8,13 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
 
 from jobzone import demo
-from jobzone.errors import ConfigError
+from jobzone.errors import ConfigError, InputError
+from jobzone.workflow.setup import init
 
 _ENV = {
     "OPENAI_BASE_URL": demo.BASE_URL,
@@ -40,7 +42,7 @@ def _environment(values: dict[str, str]) -> Iterator[None]:
 @click.option(
     "--keep",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Use this (empty or new) folder as the scratch workspace, and leave it there.",
+    help="Build the scratch workspace in this new or empty folder, and leave it there.",
 )
 @click.pass_context
 def demo_cmd(ctx: click.Context, keep: Path | None) -> None:
@@ -48,17 +50,37 @@ def demo_cmd(ctx: click.Context, keep: Path | None) -> None:
 
     The openai SDK, validator, scorer, queue and canonical set all run for real in a scratch
     workspace; only the model's answers come from a recording, made against a test server on
-    loopback.
+    loopback. The scratch workspace is removed afterwards unless --keep names a folder for it.
     """
     try:
         import vcr
+        from vcr.errors import CannotOverwriteExistingCassetteException
     except ImportError:
         raise ConfigError(
             "the demo replays a recording with vcrpy: pip install 'jobzone[demo]'"
         ) from None
+    if keep is not None and keep.exists() and any(keep.iterdir()):
+        raise InputError(
+            "--keep needs a new or empty folder, so that nothing in it is overwritten",
+            file=str(keep),
+            rule="demo.keep",
+        )
     scratch = keep or Path(tempfile.mkdtemp(prefix="jobzone-demo-"))
+    try:
+        _replay(ctx, scratch, vcr, CannotOverwriteExistingCassetteException)
+    finally:
+        if keep is None:
+            shutil.rmtree(scratch, ignore_errors=True)
+    if keep is not None:
+        click.echo(
+            f"\nExplore it: jobzone --workspace {scratch} queue; live drafting needs "
+            "OPENAI_API_KEY or OPENAI_BASE_URL (see the README)."
+        )
+
+
+def _replay(ctx: click.Context, scratch: Path, vcr: Any, unrecorded: type[Exception]) -> None:
+    init(scratch)
     shutil.copytree(demo.ROLES, scratch / "roles", dirs_exist_ok=True)
-    (scratch / "drafts").mkdir(parents=True, exist_ok=True)
     click.secho(
         "This is a replay. The model's answers below are a recording made against a test "
         "server on loopback, not a live model; everything else runs for real.",
@@ -68,14 +90,18 @@ def demo_cmd(ctx: click.Context, keep: Path | None) -> None:
     root = ctx.find_root().command
 
     def run(argv: list[str]) -> None:
-        root.main(["--workspace", str(scratch), *argv], standalone_mode=False)
+        code = root.main(["--workspace", str(scratch), *argv], standalone_mode=False)
+        if code:
+            raise ConfigError(f"the demo's step `jobzone {argv[0]}` failed (exit {code})")
 
     recorder = vcr.VCR(record_mode="none", match_on=["method", "path", "body"])
-    with _environment(_ENV), recorder.use_cassette(str(demo.CASSETTE)) as cassette:
-        demo.play(run, scratch, click.echo)
+    try:
+        with _environment(_ENV), recorder.use_cassette(str(demo.CASSETTE)) as cassette:
+            demo.play(run, scratch, click.echo)
+    except unrecorded:
+        raise ConfigError(
+            "the demo asked the model something its recording does not hold: re-record it "
+            "(tests/cassettes/README.md)"
+        ) from None
     if not cassette.all_played:
         raise ConfigError("the demo's recording has answers the loop never asked for: re-record it")
-    click.echo(
-        f"\nExplore it: jobzone --workspace {scratch} queue; live drafting needs "
-        "OPENAI_API_KEY or OPENAI_BASE_URL (see the README)."
-    )

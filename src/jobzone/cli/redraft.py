@@ -4,53 +4,30 @@ from __future__ import annotations
 
 import click
 
-from jobzone.cli.app import json_option, print_json, workspace
-from jobzone.drafting.settings import ModelSettings
-from jobzone.drafting.usage import PriceTable
-from jobzone.errors import EXIT_FINDINGS, BudgetExceededError, ModelCallError
+from jobzone.cli.app import fail, json_option, print_json, workflow, workspace_option
+from jobzone.cli.drafting import draft_summary, format_summary
+from jobzone.errors import EXIT_FINDINGS
 from jobzone.identity import author_name
-from jobzone.review import redrafting
-from jobzone.workspace import check_name
+from jobzone.workflow import drafting
 
 
 @click.command("redraft")
 @click.argument("draft_id", metavar="ID")
 @click.option("--model", help="Model name [default: $JOBZONE_MODEL, else gpt-5-mini].")
 @json_option
+@workspace_option
 def redraft_cmd(draft_id: str, model: str | None, as_json: bool) -> None:
-    """Re-run the drafting stages with the reviewers' notes; keeps the earlier revision."""
-    ws = workspace()
-    settings = ModelSettings.from_env(model)
-    progress = (lambda _m: None) if as_json else (lambda m: click.echo(f"  {m}", err=True))
-    draft_id = check_name(draft_id, "id")
-    try:
-        draft = redrafting.redraft(
-            ws, draft_id, author_name(), settings, PriceTable.load(), progress
-        )
-    except (BudgetExceededError, ModelCallError, KeyboardInterrupt):
-        click.echo(
-            f"jobzone: the redraft of {draft_id} stopped; its answers are kept. "
-            f"Run `jobzone redraft {draft_id}` again to continue without paying again.",
-            err=True,
-        )
-        raise
-    score = draft.score or {}
+    """Draft again, with the reviewers' notes as guidance; keeps the earlier revision.
+
+    For a draft with changes requested. Run it again after an interruption and it continues
+    without paying twice.
+    """
+    wf = workflow(quiet=as_json)
+    draft = drafting.redraft(wf, draft_id, author_name(), model_name=model)
+    summary = draft_summary(wf.workspace.relative(wf.workspace.drafts_dir), draft)
     if as_json:
-        print_json(
-            {
-                "id": draft.id,
-                "revision": draft.revision,
-                "status": draft.status.value,
-                "aijri": score.get("aijri"),
-                "zone": score.get("zone"),
-                "findings": draft.findings.model_dump(),
-            }
-        )
+        print_json(summary)
     else:
-        click.echo(
-            f"redrafted {draft.id}: revision {draft.revision}, "
-            f"{score.get('aijri', '-')} {score.get('sub_label', '')}, "
-            f"{len(draft.findings.errors)} errors, {len(draft.findings.warnings)} warnings"
-        )
+        click.echo(format_summary(summary))
     if draft.findings.errors:
-        raise click.exceptions.Exit(EXIT_FINDINGS)
+        fail(EXIT_FINDINGS)

@@ -1,7 +1,9 @@
 """Putting stage answers together into an assessment mapping, and mapping findings back.
 
 Answers are handled as raw mappings (what the model sent, parsed as JSON) so that an answer that
-broke its schema still lands in the assessment where the validator can name what is wrong.
+broke its schema still lands in the assessment where the validator can name what is wrong. Where
+each answer field goes is read from the models (:mod:`jobzone.drafting.stages` builds the answers
+from the assessment's own parts), so the two cannot drift apart.
 """
 
 from __future__ import annotations
@@ -9,25 +11,25 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from typing import Any
+from typing import Any, get_origin
 
-from jobzone.assessment import Barriers, Evidence, Protective, RoleDefinition
-from jobzone.drafting.stages import COMMENTARY, PROFILE, ROLE, TASKS, Stage
+from jobzone.assessment import Assessment, Reinstatement, RoleDefinition
+from jobzone.commentary import Commentary
+from jobzone.drafting.stages import COMMENTARY, PROFILE, PROFILE_GROUPS, ROLE, TASKS, Stage
+from jobzone.rubric import DEFAULT_RUBRIC
 
-#: Field names of the assessment's parts, read from the models so the two cannot drift apart.
-PROTECTIVE = tuple(Protective.model_fields)
-EVIDENCE = tuple(Evidence.model_fields)
-BARRIERS = tuple(Barriers.model_fields)
-ROLE_FIELDS = tuple(RoleDefinition.model_fields)
-EMPTY_COMMENTARY: dict[str, Any] = {
-    "score_vs_reality": "",
-    "numbers_dont_capture": [],
-    "who_should_worry": "",
-    "outlook": "",
-    "survival_strategy": [],
-    "where_to_look_next": [],
-    "timeline": "",
-}
+REINSTATEMENT_PREFIX = "reinstatement_"
+
+
+def empty_commentary() -> dict[str, Any]:
+    """A commentary with every section empty: what a draft holds before the stage has run."""
+    empty: dict[str, Any] = {}
+    for name, info in Commentary.model_fields.items():
+        if get_origin(info.annotation) is list:
+            empty[name] = []
+        elif info.annotation is str:
+            empty[name] = ""
+    return empty
 
 
 def raw_answer(content: str) -> dict[str, Any]:
@@ -44,7 +46,7 @@ def slugify(title: str) -> str:
     return slug[:80].strip("-") or "role"
 
 
-def _pick(answer: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+def _pick(answer: dict[str, Any], keys: Any) -> dict[str, Any]:
     return {key: answer[key] for key in keys if key in answer}
 
 
@@ -75,6 +77,21 @@ def _evidence(item: Any) -> Any:
     return item
 
 
+def _profile(answer: dict[str, Any]) -> dict[str, Any]:
+    """The profile answer's flat members, put back into the assessment's groups."""
+    parts: dict[str, Any] = {}
+    for part in PROFILE.owns:
+        if part not in PROFILE_GROUPS:
+            parts[part] = answer.get(part)
+            continue
+        group, _ = PROFILE_GROUPS[part]
+        members = _pick(answer, group.model_fields)
+        if part == "evidence":
+            members = {name: _evidence(item) for name, item in members.items()}
+        parts[part] = members
+    return parts
+
+
 def assemble(
     *,
     slug: str,
@@ -84,42 +101,39 @@ def assemble(
     profile: dict[str, Any],
     commentary: dict[str, Any] | None,
 ) -> dict[str, Any]:
-    """The assessment file's mapping from the four answers (commentary may not exist yet)."""
-    return {
-        "rubric": "aijri-v1",
+    """The assessment file's mapping from the four answers (commentary may not exist yet), its
+    keys in the file's order."""
+    parts = {
+        "rubric": DEFAULT_RUBRIC,
         "slug": slug,
         "title": role.get("title", ""),
         "assessed_on": assessed_on,
-        "role": _pick(role, ROLE_FIELDS),
-        "protective": _pick(profile, PROTECTIVE),
-        "growth": profile.get("growth"),
+        "role": _pick(role, RoleDefinition.model_fields),
         "tasks": tasks.get("tasks"),
         "reinstatement": {
-            "new_tasks": tasks.get("reinstatement_new_tasks"),
-            "rationale": tasks.get("reinstatement_rationale"),
+            name: tasks.get(REINSTATEMENT_PREFIX + name) for name in Reinstatement.model_fields
         },
-        "evidence": {k: _evidence(profile[k]) for k in EVIDENCE if k in profile},
-        "barriers": _pick(profile, BARRIERS),
+        **_profile(profile),
         "override": None,
-        "commentary": commentary if commentary is not None else dict(EMPTY_COMMENTARY),
+        "commentary": commentary if commentary is not None else empty_commentary(),
     }
+    return {name: parts[name] for name in Assessment.model_fields if name in parts}
 
 
-#: How a path in the assessment maps to a path in a stage's own answer.
-_ANSWER_PATHS: dict[str, tuple[tuple[str, str], ...]] = {
-    ROLE.name: (("role.", ""),),
-    TASKS.name: (
-        ("reinstatement.new_tasks", "reinstatement_new_tasks"),
-        ("reinstatement.rationale", "reinstatement_rationale"),
-    ),
-    PROFILE.name: (("protective.", ""), ("evidence.", ""), ("barriers.", "")),
-    COMMENTARY.name: (("commentary.", ""),),
-}
+def _answer_paths(stage: Stage) -> tuple[tuple[str, str], ...]:
+    """How a path in the assessment maps to a path in the stage's own answer."""
+    if stage is ROLE:
+        return (("role.", ""),)
+    if stage is TASKS:
+        return (("reinstatement.", REINSTATEMENT_PREFIX),)
+    if stage is PROFILE:
+        return tuple((f"{group}.", "") for group in PROFILE_GROUPS)
+    return ((f"{COMMENTARY.owns[0]}.", ""),)
 
 
 def answer_path(stage: Stage, path: str) -> str:
     """``evidence.wage_trends.sources`` -> ``wage_trends.sources`` for the profile stage."""
-    for prefix, replacement in _ANSWER_PATHS[stage.name]:
+    for prefix, replacement in _answer_paths(stage):
         if path.startswith(prefix):
             return replacement + path[len(prefix) :]
     return path

@@ -12,7 +12,7 @@ import threading
 from collections.abc import Sequence
 from typing import Any
 
-from jobzone.drafting.records import CallRecord
+from jobzone.calls import CallRecord
 from jobzone.errors import BudgetExceededError
 
 CHARS_PER_TOKEN = 4

@@ -11,17 +11,34 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
+from enum import StrEnum
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
+from jobzone.calls import CallRecord
 from jobzone.canonical import BaseVersion
 from jobzone.documents import atomic_write, load_model, read_yaml
-from jobzone.drafting.records import CallRecord
 from jobzone.errors import ConflictError, InputError, NotFoundError
-from jobzone.workspace import Slug, Workspace, check_name
+from jobzone.slugs import Slug
+from jobzone.workspace import Workspace, check_name
 
 RUNS_DIR = ".runs"
+
+
+class RunPurpose(StrEnum):
+    """What a run drafts."""
+
+    draft = "draft"  # a new draft from a title
+    redraft = "redraft"  # the next revision of a draft, with the reviewers' notes
+    commentary = "commentary"  # new commentary for a canonical role or a draft
+
+
+class RunOutcome(StrEnum):
+    """How a run ended; a run that ended cannot be resumed."""
+
+    queued = "queued"
+    not_a_title = "not-a-title"
 
 
 class RunRequest(BaseModel):
@@ -30,6 +47,9 @@ class RunRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: Slug
+    purpose: RunPurpose = RunPurpose.draft
+    #: The draft a redraft, or a draft's new commentary, belongs to.
+    draft: Slug | None = None
     title: str
     notes: str | None
     model: str
@@ -43,10 +63,14 @@ class RunRequest(BaseModel):
 
 
 class Journal:
-    def __init__(self, root: Path, request: RunRequest) -> None:
-        self.root = root
+    def __init__(self, workspace: Workspace, request: RunRequest) -> None:
+        self.workspace = workspace
+        self.root = self.folder(workspace, request.id)
         self.request = request
         self._lock = threading.Lock()
+
+    def _write(self, path: Path, text: str) -> None:
+        atomic_write(path, text, inside=self.workspace.root)
 
     @staticmethod
     def folder(workspace: Workspace, run_id: str) -> Path:
@@ -57,11 +81,10 @@ class Journal:
         root = cls.folder(workspace, request.id)
         if (root / "request.json").exists():
             raise ConflictError(f"a drafting run {request.id} already exists")
-        # The request is written last: a crash before it leaves folders a new run may reuse.
-        (root / "calls").mkdir(parents=True, exist_ok=True)
-        (root / "answers").mkdir(exist_ok=True)
-        atomic_write(root / "request.json", request.model_dump_json(indent=1))
-        return cls(root, request)
+        journal = cls(workspace, request)
+        # The request is written last: a crash before it leaves nothing a new run cannot reuse.
+        journal._write(root / "request.json", request.model_dump_json(indent=1))
+        return journal
 
     @classmethod
     def open_or_create(cls, workspace: Workspace, request: RunRequest) -> Journal:
@@ -79,7 +102,15 @@ class Journal:
             raise NotFoundError(
                 f"no drafting run {run_id!r} to resume", file=str(root), rule="run.exists"
             )
-        return cls(root, load_model(RunRequest, request_file))
+        request = load_model(RunRequest, request_file, inside=workspace.root)
+        if request.id != run_id:
+            raise InputError(
+                f"the run's id {request.id!r} is not its folder's name",
+                file=str(request_file),
+                field="id",
+                rule="run.id",
+            )
+        return cls(workspace, request)
 
     # -- calls ------------------------------------------------------------------------------------
 
@@ -87,11 +118,11 @@ class Journal:
         with self._lock:
             seq = sum(1 for _ in (self.root / "calls").glob("*.json")) + 1
             name = f"{seq:04d}-{record.stage}-r{record.round}-a{record.attempt}.json"
-            atomic_write(self.root / "calls" / name, record.model_dump_json(indent=1))
+            self._write(self.root / "calls" / name, record.model_dump_json(indent=1))
 
     def calls(self) -> list[CallRecord]:
         files = sorted((self.root / "calls").glob("*.json"))
-        return [load_model(CallRecord, f) for f in files]
+        return [load_model(CallRecord, f, inside=self.workspace.root) for f in files]
 
     # -- answers ----------------------------------------------------------------------------------
 
@@ -103,25 +134,31 @@ class Journal:
         path = self._answer_file(stage, round_)
         if not path.is_file():
             return None
-        content = read_yaml(path).get("content")
+        content = read_yaml(path, inside=self.workspace.root).get("content")
         if not isinstance(content, str):
             raise InputError("an answer without its content", file=str(path), rule="run.answer")
         return content
 
     def save_answer(self, stage: str, round_: int, content: str) -> None:
         payload = json.dumps({"stage": stage, "round": round_, "content": content}, indent=1)
-        atomic_write(self._answer_file(stage, round_), payload)
+        self._write(self._answer_file(stage, round_), payload)
 
     # -- outcome ----------------------------------------------------------------------------------
 
-    def finish(self, outcome: str, detail: str | None = None) -> None:
-        """Mark how the run ended (drafted, not-a-title); a finished run cannot be resumed."""
-        record = {"outcome": outcome, "detail": detail, "at": dt.datetime.now(dt.UTC).isoformat()}
-        atomic_write(self.root / "finished.json", json.dumps(record, indent=1))
+    def finish(self, outcome: RunOutcome, detail: str | None = None) -> None:
+        """Mark how the run ended; a finished run cannot be resumed."""
+        record = {"outcome": outcome.value, "detail": detail, "at": dt.datetime.now(dt.UTC)}
+        self._write(self.root / "finished.json", json.dumps(record, indent=1, default=str))
 
-    def finished(self) -> dict[str, str] | None:
+    def finished(self) -> RunOutcome | None:
+        """How the run ended, or None while it can still be resumed."""
         path = self.root / "finished.json"
         if not path.is_file():
             return None
-        data: dict[str, str] = read_yaml(path)
-        return data
+        outcome = read_yaml(path, inside=self.workspace.root).get("outcome")
+        try:
+            return RunOutcome(outcome)
+        except ValueError:
+            raise InputError(
+                f"unknown outcome {outcome!r}", file=str(path), field="outcome", rule="run.finished"
+            ) from None

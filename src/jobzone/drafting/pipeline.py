@@ -5,59 +5,46 @@ A stage whose answer the validator rejects is asked again with its own last answ
 findings (never a growing transcript), at most ``max_repairs`` times; then the draft is kept with
 its findings. Every answer goes to the run journal as it arrives, so a resumed run pays only for
 what it had not yet been answered.
+
+A run only drafts: it returns the assessment it assembled and the record of its calls. Queueing
+it (checking, saving, history) is :mod:`jobzone.workflow`'s job.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import queue
+import threading
+import time
 import unicodedata
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
-from openai.types.chat import ChatCompletionMessageParam
 from pydantic import ValidationError
 
 from jobzone.assessment import Assessment
+from jobzone.calls import CallRecord
 from jobzone.canonical import BaseVersion, CanonicalRole, CanonicalSet, profile_of
+from jobzone.checking import check, score_or_none
 from jobzone.documents import schema_problems
-from jobzone.drafting.assemble import (
-    EMPTY_COMMENTARY,
-    answer_path,
-    assemble,
-    raw_answer,
-    slugify,
-)
+from jobzone.drafting.assemble import answer_path, assemble, empty_commentary, raw_answer, slugify
 from jobzone.drafting.budget import Budget
-from jobzone.drafting.client import ModelClient
-from jobzone.drafting.journal import Journal
+from jobzone.drafting.journal import Journal, RunOutcome
+from jobzone.drafting.model import Call, Message, Model
 from jobzone.drafting.prompts import prompt_versions, repair_messages, stage_messages
-from jobzone.drafting.records import CallRecord
-from jobzone.drafting.settings import ModelSettings
 from jobzone.drafting.stages import COMMENTARY, PROFILE, ROLE, TASKS, Stage, owner_of
-from jobzone.drafting.usage import PriceTable, Usage
-from jobzone.drafts import (
-    Draft,
-    Kind,
-    Provenance,
-    Repair,
-    Status,
-    assessment_hash,
-    findings_of,
-    shown_score,
-)
+from jobzone.drafts import Repair
 from jobzone.errors import InputError, NotAJobTitleError
-from jobzone.figures import basis_of, self_figures
-from jobzone.history import HistoryEntry
+from jobzone.figures import basis_of
+from jobzone.progress import Notify, StageAnswered, StageStarted, Waiting, ignore
+from jobzone.references import shown_figures
 from jobzone.rubric import load_rubric
-from jobzone.scoring import score
 from jobzone.similarity import Profile, name_key
-from jobzone.validation import validate_document
 
 MAX_TITLE_CHARS = 120
 CALIBRATION_ROLES = 3
 COMMENTARY_ROLES = 8
+T = TypeVar("T")
 
 
 def check_title(title: str) -> str:
@@ -71,9 +58,11 @@ def check_title(title: str) -> str:
             field="title",
             rule="title.length",
         )
-    if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in cleaned):
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in cleaned):
         raise InputError(
-            "the title contains control characters", field="title", rule="title.control"
+            "the title contains control characters or line breaks",
+            field="title",
+            rule="title.control",
         )
     return cleaned
 
@@ -94,7 +83,7 @@ def revision_base(canonical: CanonicalSet, title: str) -> BaseVersion | None:
 
 
 def calibration(role: CanonicalRole) -> dict[str, Any]:
-    """A canonical role, compactly, for the prompts' calibration blocks."""
+    """A canonical role, compactly, as calibration data for the prompts."""
     a, s = role.assessment, role.score
     p = a.protective
     return {
@@ -106,12 +95,43 @@ def calibration(role: CanonicalRole) -> dict[str, Any]:
             {"name": t.name, "time_pct": t.time_pct, "score": t.score, "impact": t.impact.value}
             for t in a.tasks
         ],
-        "protective": f"{p.embodied_physicality.score}/{p.deep_interpersonal_connection.score}"
-        f"/{p.goal_setting_moral_judgment.score}",
+        "protective": "/".join(str(getattr(p, name).score) for name in type(p).model_fields),
         "growth": f"{s.growth:+d}",
         "evidence_total": f"{s.evidence_total:+d}",
         "barrier_total": s.barrier_total,
     }
+
+
+def run_together(*jobs: Callable[[], T]) -> list[T]:
+    """Run ``jobs`` at once and return their results in order; raise the first error.
+
+    Each runs in a daemon thread while this thread waits in short steps, so Ctrl-C stops the run
+    at once: nothing waits for a call in flight, and a call cut off leaves only what the journal
+    already holds (each answer is written whole, or not at all)."""
+    results: queue.Queue[tuple[int, T | None, BaseException | None]] = queue.Queue()
+
+    def work(index: int, job: Callable[[], T]) -> None:
+        try:
+            results.put((index, job(), None))
+        except BaseException as exc:
+            results.put((index, None, exc))
+
+    for index, job in enumerate(jobs):
+        threading.Thread(target=work, args=(index, job), daemon=True).start()
+    done: dict[int, T] = {}
+    errors: list[BaseException] = []
+    while len(done) + len(errors) < len(jobs):
+        try:
+            index, value, error = results.get(timeout=0.1)
+        except queue.Empty:
+            continue
+        if error is not None:
+            errors.append(error)
+        else:
+            done[index] = value  # type: ignore[assignment]
+    if errors:
+        raise errors[0]
+    return [done[i] for i in range(len(jobs))]
 
 
 @dataclass
@@ -119,61 +139,79 @@ class StageState:
     """Where one stage stands: its first messages, latest answer and round."""
 
     stage: Stage
-    first: list[ChatCompletionMessageParam]
+    first: list[Message]
     content: str = ""
     round: int = 0
     schema_error: ValidationError | None = None
 
 
+@dataclass(frozen=True)
+class Drafted:
+    """What a run produced: the assessment it assembled and the record of how."""
+
+    assessment: dict[str, Any]
+    calls: list[CallRecord]
+    repairs: list[Repair]
+    prompt_versions: dict[str, str]
+
+
+class _Listener:
+    """The run's ears on each attempt: the budget, the journal, progress."""
+
+    def __init__(self, budget: Budget, journal: Journal, notify: Notify) -> None:
+        self.budget = budget
+        self.journal = journal
+        self.notify = notify
+
+    def before_attempt(self, call: Call, attempt: int, max_completion_tokens: int) -> None:
+        self.budget.gate(call.stage.name, call.messages, max_completion_tokens)
+        if attempt == 1:
+            self.notify(StageStarted(call.stage.name, call.round))
+
+    def after_attempt(self, record: CallRecord) -> None:
+        self.journal.record_call(record)
+        self.budget.settle(record)
+
+    def waiting(self, call: Call, reason: str, seconds: float) -> None:
+        self.notify(Waiting(call.stage.name, reason, seconds))
+
+
 @dataclass
 class DraftRun:
-    workspace_canonical: CanonicalSet
+    """One drafting run. ``fixed`` makes it a commentary run: the stage that writes commentary
+    alone, against that assessment, whose other parts stay as they are."""
+
+    canonical: CanonicalSet
     journal: Journal
-    settings: ModelSettings
-    prices: PriceTable
+    model: Model
     budget: Budget
-    progress: Callable[[str], None] = lambda _message: None
-    sleep: Callable[[float], None] | None = None
-    #: Set to regenerate this canonical role's commentary only; the rest of it stays as it is.
-    regenerating: CanonicalRole | None = None
+    notify: Notify = ignore
+    fixed: Assessment | None = None
     repairs: list[Repair] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        extra = {} if self.sleep is None else {"sleep": self.sleep}
-        self.client = ModelClient(self.settings, self._record, gate=self.budget.gate, **extra)
         self.rubric = load_rubric()
+        self.listener = _Listener(self.budget, self.journal, self.notify)
         request = self.journal.request
-        self.base = request.base
-        self.fixed: dict[str, Any] | None = (
-            self.regenerating.assessment.model_dump(
-                mode="python", exclude={"version", "history", "commentary"}
-            )
-            if self.regenerating
-            else None
-        )
         self.similar = [
             calibration(role)
-            for role, _ in self.workspace_canonical.most_similar(
+            for role, _ in self.canonical.most_similar(
                 Profile.of([request.title], []), limit=CALIBRATION_ROLES
             )
         ]
 
-    def _record(self, record: CallRecord) -> None:
-        self.journal.record_call(record)
-        self.budget.settle(record)
-
     # -- asking -----------------------------------------------------------------------------------
 
-    def _ask(self, state: StageState, messages: list[ChatCompletionMessageParam]) -> StageState:
+    def _ask(self, state: StageState, messages: list[Message]) -> StageState:
         """The stage's answer for its current round: from the journal if paid for already."""
         name, round_ = state.stage.name, state.round
         content = self.journal.answer(name, round_)
+        replayed = content is not None
+        started = time.monotonic()
         if content is None:
-            self.progress(f"{name}: asking the model" + (f" (repair {round_})" if round_ else ""))
-            content = self.client.ask(state.stage, round_, messages)
+            content = self.model.ask(Call(state.stage, round_, messages), self.listener)
             self.journal.save_answer(name, round_, content)
-        else:
-            self.progress(f"{name}: answer {round_} replayed from the run journal")
+        self.notify(StageAnswered(name, round_, time.monotonic() - started, replayed))
         state.content = content
         try:
             state.stage.answer.model_validate_json(content)
@@ -200,92 +238,104 @@ class DraftRun:
 
     # -- the run ----------------------------------------------------------------------------------
 
-    def _context(self) -> dict[str, Any]:
+    def _data(self, **more: Any) -> dict[str, Any]:
+        """What every stage is given as data: the title, the notes, similar canonical roles."""
         request = self.journal.request
-        return {"similar": self.similar, "notes": bool(request.notes), "today": request.assessed_on}
+        return {
+            "title": request.title,
+            "notes": request.notes or "",
+            "calibration": self.similar,
+            **more,
+        }
 
-    def execute(self) -> Draft:
-        """Draft a whole role, or, when ``regenerating`` one, only its commentary."""
+    def _context(self) -> dict[str, Any]:
+        """What fills the instructions: jobzone's own flags and dates only."""
+        request = self.journal.request
+        return {
+            "calibration": bool(self.similar),
+            "notes": bool(request.notes),
+            "today": request.assessed_on,
+        }
+
+    def execute(self) -> Drafted:
+        """Draft a whole role, or, for a commentary run, only its commentary."""
         if self.fixed is not None:
             states: dict[str, StageState] = {}
             self._write_commentary(states)
             return self._finish(states)
         request = self.journal.request
-        data: dict[str, Any] = {"title": request.title, "notes": request.notes or ""}
-        context = self._context()
-
-        role = self._first(ROLE, data, **context)
+        role = self._first(ROLE, self._data(), **self._context())
         role_answer = raw_answer(role.content)
         if role.schema_error is None and role_answer.get("is_job_title") is False:
             reason = str(role_answer.get("not_a_title_reason") or "no reason given")
-            self.journal.finish("not-a-title", reason)
+            self.journal.finish(RunOutcome.not_a_title, reason)
             raise NotAJobTitleError(request.title, reason)
 
-        data = {**data, "role": role_answer}
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            tasks_f = pool.submit(self._first, TASKS, data, **context)
-            profile_f = pool.submit(self._first, PROFILE, data, **context)
-            states = {
-                ROLE.name: role,
-                TASKS.name: tasks_f.result(),
-                PROFILE.name: profile_f.result(),
-            }
-
-        self._repair_rounds(states, self._core_findings)
-        if shown_score(self._assemble(states)) is not None:
+        data = self._data(role=role_answer)
+        tasks, profile = run_together(
+            lambda: self._first(TASKS, data, **self._context()),
+            lambda: self._first(PROFILE, data, **self._context()),
+        )
+        states = {ROLE.name: role, TASKS.name: tasks, PROFILE.name: profile}
+        self._repair_rounds(states, (ROLE, TASKS, PROFILE))
+        assessed = self._parsed(self._assemble(states))
+        if assessed is not None and score_or_none(assessed) is not None:
             self._write_commentary(states)
         return self._finish(states)
 
     def _write_commentary(self, states: dict[str, StageState]) -> None:
         """The commentary stage, against the scored assessment: the same for new drafts and for
-        regenerating a canonical role's commentary."""
-        assessment = self._assemble(states)
+        commentary runs."""
+        assessment = self._parsed(self._assemble(states))
+        assert assessment is not None, "commentary is written only for a scorable assessment"
         states[COMMENTARY.name] = self._first(
-            COMMENTARY,
-            self._commentary_data(self.journal.request.title, assessment),
-            **self._context(),
-            canonical=self._commentary_roles(assessment),
+            COMMENTARY, self._commentary_data(assessment), **self._context()
         )
-        self._repair_rounds(states, self._commentary_findings)
+        self._repair_rounds(states, (COMMENTARY,))
 
-    def _repair_rounds(
-        self,
-        states: dict[str, StageState],
-        findings_of: Callable[[dict[str, StageState]], dict[str, list[dict[str, str]]]],
-    ) -> None:
+    def _repair_rounds(self, states: dict[str, StageState], stages: tuple[Stage, ...]) -> None:
         for _ in range(self.journal.request.max_repairs):
-            due = findings_of(states)
+            due = self._stage_findings(states, stages)
             if not due:
                 return
-            with ThreadPoolExecutor(max_workers=len(due)) as pool:
-                futures = [pool.submit(self._repair, states[name], f) for name, f in due.items()]
-                for future in futures:
-                    future.result()
+            run_together(
+                *(
+                    (lambda state=states[name], found=found: self._repair(state, found))
+                    for name, found in due.items()
+                )
+            )
 
     def _assemble(self, states: dict[str, StageState]) -> dict[str, Any]:
         commentary = states.get(COMMENTARY.name)
+        written = raw_answer(commentary.content) if commentary else None
         if self.fixed is not None:
-            written = raw_answer(commentary.content) if commentary else EMPTY_COMMENTARY
-            return {**self.fixed, "commentary": written}
+            kept = self.fixed.model_dump(mode="python", exclude={"version", "history"})
+            return {**kept, "commentary": written if written is not None else empty_commentary()}
+        request = self.journal.request
         role = raw_answer(states[ROLE.name].content)
-        slug = (
-            self.base.slug
-            if self.base
-            else slugify(str(role.get("title") or self.journal.request.title))
-        )
+        base = request.base
+        slug = base.slug if base else slugify(str(role.get("title") or request.title))
         return assemble(
             slug=slug,
-            assessed_on=self.journal.request.assessed_on,
+            assessed_on=request.assessed_on,
             role=role,
             tasks=raw_answer(states[TASKS.name].content),
             profile=raw_answer(states[PROFILE.name].content),
-            commentary=raw_answer(commentary.content) if commentary else None,
+            commentary=written,
         )
+
+    @staticmethod
+    def _parsed(assessment: dict[str, Any]) -> Assessment | None:
+        try:
+            return Assessment.model_validate(assessment)
+        except ValidationError:
+            return None
 
     def _stage_findings(
         self, states: dict[str, StageState], stages: tuple[Stage, ...]
     ) -> dict[str, list[dict[str, str]]]:
-        """Errors owned by ``stages``, in each stage's own answer paths."""
+        """Errors owned by ``stages``, in each stage's own answer paths: an answer's schema
+        problems and the validator's errors on the parts it owns, all of them together."""
         due: dict[str, list[dict[str, str]]] = {}
         for stage in stages:
             error = states[stage.name].schema_error
@@ -294,7 +344,7 @@ class DraftRun:
                     {"code": p.code, "path": p.path, "message": p.message}
                     for p in schema_problems(error)
                 ]
-        report = validate_document(self._assemble(states), self.workspace_canonical)
+        report = check(self._assemble(states), self.canonical).report
         for finding in report.errors:
             owner = owner_of(finding.path)
             if owner in stages and states[owner.name].schema_error is None:
@@ -307,83 +357,43 @@ class DraftRun:
                 )
         return {name: found for name, found in due.items() if found}
 
-    def _core_findings(self, states: dict[str, StageState]) -> dict[str, list[dict[str, str]]]:
-        return self._stage_findings(states, (ROLE, TASKS, PROFILE))
-
-    def _commentary_findings(
-        self, states: dict[str, StageState]
-    ) -> dict[str, list[dict[str, str]]]:
-        return self._stage_findings(states, (COMMENTARY,))
-
-    def _commentary_data(self, title: str, assessment: dict[str, Any]) -> dict[str, Any]:
-        parsed = Assessment.model_validate(assessment)
+    def _commentary_data(self, assessment: Assessment) -> dict[str, Any]:
+        scored = score_or_none(assessment)
+        assert scored is not None, "commentary is written only for a scorable assessment"
+        others = self.canonical.without(assessment.slug)
+        similar = others.most_similar(profile_of(assessment), COMMENTARY_ROLES)
         return {
-            "title": title,
+            "title": assessment.title,
             "notes": self.journal.request.notes or "",
-            "assessment": {k: v for k, v in assessment.items() if k != "commentary"},
-            "figures": self_figures(score(parsed)),
+            "assessment": assessment.model_dump(
+                mode="json", exclude={"version", "history", "commentary"}
+            ),
+            "figures": shown_figures(scored),
+            "canonical_roles": [
+                {
+                    "slug": role.slug,
+                    "title": role.title,
+                    "aijri": str(role.score.shown_aijri),
+                    "sub_label": role.score.sub_label,
+                }
+                for role, _ in similar
+            ],
         }
-
-    def _commentary_roles(self, assessment: dict[str, Any]) -> list[dict[str, Any]]:
-        parsed = Assessment.model_validate(assessment)
-        canonical = self.workspace_canonical.without(parsed.slug)
-        similar = canonical.most_similar(profile_of(parsed), COMMENTARY_ROLES)
-        return [calibration(r) for r, _ in similar]
-
-    def _kind(self) -> Kind:
-        if self.fixed is not None:
-            return Kind.commentary
-        return Kind.revision if self.base else Kind.new
 
     def _with_basis(self, assessment: dict[str, Any]) -> dict[str, Any]:
         """Record in the commentary the figures it was written against, when it parses."""
-        try:
-            parsed = Assessment.model_validate(assessment)
-            scored = score(parsed)
-        except (ValidationError, InputError):
+        parsed = self._parsed(assessment)
+        scored = score_or_none(parsed) if parsed is not None else None
+        if parsed is None or scored is None:
             return assessment
-        canonical = self.workspace_canonical.without(parsed.slug)
-        basis = basis_of(parsed.commentary, scored, canonical)
+        basis = basis_of(parsed.commentary, scored, self.canonical.without(parsed.slug))
         commentary = {**assessment["commentary"], "written_against": basis.model_dump()}
         return {**assessment, "commentary": commentary}
 
-    def _finish(self, states: dict[str, StageState]) -> Draft:
-        request = self.journal.request
-        assessment = self._with_basis(self._assemble(states))
-        findings = findings_of(assessment, self.workspace_canonical)
-        calls = self.journal.calls()
-        usage = sum((c.usage for c in calls), Usage())
-        now = dt.datetime.now(dt.UTC)
-        return Draft(
-            id=request.id,
-            kind=self._kind(),
-            status=Status.pending,
-            title=str(assessment.get("title") or request.title),
-            slug=str(assessment["slug"]),
-            base=self.base,
-            created_at=request.created_at,
-            assessment=assessment,
-            findings=findings,
-            score=shown_score(assessment),
-            provenance=Provenance(
-                model=request.model,
-                endpoint_host=self.settings.endpoint_host,
-                temperature=request.temperature,
-                prompt_versions=prompt_versions(),
-                rubric=self.rubric.id,
-                calls=calls,
-                repairs=self.repairs,
-                usage=usage,
-                cost_usd=self.prices.cost(request.model, usage),
-                prices=self.prices.source,
-            ),
-            history=[
-                HistoryEntry(
-                    at=now,
-                    by=request.by,
-                    action="drafted",
-                    note=f"drafted ({self._kind().value}) by {request.model} for {request.title!r}",
-                    content_sha256=assessment_hash(assessment),
-                )
-            ],
+    def _finish(self, states: dict[str, StageState]) -> Drafted:
+        return Drafted(
+            assessment=self._with_basis(self._assemble(states)),
+            calls=self.journal.calls(),
+            repairs=self.repairs,
+            prompt_versions=prompt_versions(),
         )

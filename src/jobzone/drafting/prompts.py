@@ -1,8 +1,9 @@
 """The prompt templates in ``prompts/``: loading, versioning and building the messages of a call.
 
-Only trusted text (the rubric's data, the canonical set's figures) is rendered into instructions.
-Untrusted text (the title, editor notes) and earlier model answers travel in a separate user
-message as JSON data, so nothing a user types can become an instruction.
+Only jobzone's own text (the rubric's data, the figure names) is rendered into instructions.
+Everything read from files or typed by people (the title, editor notes, the canonical roles used
+for calibration, with their titles and task names) and earlier model answers travel in a
+separate user message as JSON data, so nothing in a file can become an instruction.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from openai.types.chat import ChatCompletionMessageParam
 
-from jobzone.commentary import SELF_FIGURES
+from jobzone.drafting.model import Message
 from jobzone.errors import ConfigError
+from jobzone.references import meanings
 from jobzone.rubric import Rubric
 
 TEMPLATE_NAMES = ("system", "role", "tasks", "profile", "commentary", "repair")
@@ -63,16 +64,19 @@ def system_prompt(rubric: Rubric) -> str:
     return render_template("system", rubric=rubric, zones=zones)
 
 
-def data_message(data: dict[str, Any]) -> ChatCompletionMessageParam:
+def data_message(data: dict[str, Any]) -> Message:
     """Untrusted and model-made content, as JSON data in a user message."""
     return {"role": "user", "content": json.dumps(data, ensure_ascii=False, indent=1, default=str)}
 
 
 def stage_messages(
     rubric: Rubric, stage: str, data: dict[str, Any], **context: Any
-) -> list[ChatCompletionMessageParam]:
-    """The first attempt of a stage: system rubric, stage instructions, then the data."""
-    instructions = render_template(stage, rubric=rubric, references=SELF_FIGURES, **context)
+) -> list[Message]:
+    """The first attempt of a stage: system rubric, stage instructions, then the data.
+
+    ``context`` fills the instructions and must hold only jobzone's own values (flags, dates);
+    anything from a file belongs in ``data``."""
+    instructions = render_template(stage, rubric=rubric, references=meanings(), **context)
     return [
         {"role": "system", "content": system_prompt(rubric)},
         {"role": "system", "content": instructions},
@@ -81,10 +85,10 @@ def stage_messages(
 
 
 def repair_messages(
-    first: list[ChatCompletionMessageParam],
+    first: list[Message],
     last_answer: str,
     findings: list[dict[str, str]],
-) -> list[ChatCompletionMessageParam]:
+) -> list[Message]:
     """A repair: the first attempt's messages, the stage's own last answer and the findings.
 
     Earlier repairs are not carried along, so a repair never grows with the number of rounds.

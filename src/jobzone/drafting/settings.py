@@ -51,3 +51,11 @@ class ModelSettings:
             return OPENAI_HOST
         parsed = urlparse(self.base_url)
         return parsed.netloc.rsplit("@", 1)[-1] or self.base_url
+
+    @property
+    def endpoint(self) -> str:
+        """The endpoint as messages name it: its URL without credentials, query or fragment."""
+        if self.base_url is None:
+            return f"https://{OPENAI_HOST}/v1"
+        parsed = urlparse(self.base_url)
+        return parsed._replace(netloc=self.endpoint_host, query="", fragment="").geturl()

@@ -1,144 +1,150 @@
 """The drafting stages and the structured answers each asks the model for.
 
 Answer models follow OpenAI's strict structured-output rules (every field required, no defaults,
-no unknown keys, nullable instead of optional), which a test checks for every stage. They carry
-the rubric's ranges, so an answer out of range fails to parse and is repaired like any finding.
-Each stage owns some top-level parts of the assessment; findings on those parts are its to repair.
+no unknown keys, nullable instead of optional), which a test checks for every stage. They are
+built from the assessment's own models, so they carry the rubric's ranges and the file's field
+names and cannot drift from the file format: an answer out of range fails to parse and is
+repaired like any finding. Each stage owns some top-level parts of the assessment; findings on
+those parts are its to repair.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic.fields import FieldInfo
 
-from jobzone.assessment import Impact
-from jobzone.rubric import DEFAULT_RUBRIC, load_rubric
-
-_R = load_rubric(DEFAULT_RUBRIC)
+from jobzone.assessment import (
+    Assessment,
+    Barrier,
+    Barriers,
+    Evidence,
+    EvidenceItem,
+    Growth,
+    Principle,
+    Protective,
+    Reinstatement,
+    RoleDefinition,
+    Source,
+    Task,
+)
+from jobzone.commentary import Commentary, LookNext
 
 
 class Answer(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-def _ranged(low: int, high: int, description: str) -> object:
-    return Field(ge=low, le=high, description=description)
+def _retyped(info: FieldInfo, kind: Any) -> Any:
+    """``kind`` with the constraints (ranges, lengths) the field ``info`` puts on its type."""
+    return Annotated[kind, *info.metadata] if info.metadata else kind
+
+
+def answer_model(
+    name: str,
+    source: type[BaseModel],
+    *,
+    types: dict[str, Any] | None = None,
+    prefix: str = "",
+    skip: tuple[str, ...] = (),
+    first: dict[str, tuple[Any, Any]] | None = None,
+) -> type[Answer]:
+    """An answer with the fields of ``source``, each required, with its constraints and
+    description, named ``prefix`` + its name; ``types`` gives some of them another type; the
+    fields of ``first`` come before them."""
+    fields: dict[str, Any] = dict(first or {})
+    for field_name, info in source.model_fields.items():
+        if field_name not in skip:
+            kind = (types or {}).get(field_name, info.annotation)
+            fields[prefix + field_name] = (
+                _retyped(info, kind),
+                Field(description=info.description),
+            )
+    model: type[Answer] = create_model(name, __base__=Answer, **fields)
+    return model
+
+
+def _text(description: str) -> tuple[Any, Any]:
+    return str, Field(description=description)
 
 
 # -- stage 1: the role definition --------------------------------------------------------------
 
-
-class RoleAnswer(Answer):
-    is_job_title: bool = Field(description="False when the text is not a job title at all.")
-    not_a_title_reason: str = Field(description="Why it is not a job title; empty when it is.")
-    title: str = Field(description="The job title, normalised (e.g. 'MLOps Engineer').")
-    seniority: str
-    primary_function: str
-    not_this_role: str
-    typical_experience: str
-    seniority_note: str
-    aliases: list[str]
-    tags: list[str]
-
+RoleAnswer = answer_model(
+    "RoleAnswer",
+    RoleDefinition,
+    first={
+        "is_job_title": (bool, Field(description="False when the text is not a job title.")),
+        "not_a_title_reason": _text("Why it is not a job title; empty when it is."),
+        "title": _text("The job title, normalised (e.g. 'MLOps Engineer')."),
+    },
+)
 
 # -- stage 2: tasks ------------------------------------------------------------------------------
 
-
-class TaskAnswer(Answer):
-    name: str
-    time_pct: Annotated[
-        int,
-        _ranged(
-            _R.ranges.task_time_pct.min,
-            _R.ranges.task_time_pct.max,
-            "Share of working time, whole percent.",
-        ),
-    ]
-    score: Annotated[
-        int,
-        _ranged(
-            _R.ranges.task_score.min,
-            _R.ranges.task_score.max,
-            "1 irreducibly human .. 5 fully automatable by an AI agent.",
-        ),
-    ]
-    impact: Impact
-    rationale: str
-
-
-class TasksAnswer(Answer):
-    tasks: list[TaskAnswer] = Field(min_length=_R.tasks.min_count, max_length=_R.tasks.max_count)
-    reinstatement_new_tasks: bool
-    reinstatement_rationale: str
-
+TaskAnswer = answer_model("TaskAnswer", Task)
+TasksAnswer = answer_model(
+    "TasksAnswer",
+    Reinstatement,
+    prefix="reinstatement_",
+    first={
+        "tasks": (
+            _retyped(Assessment.model_fields["tasks"], list[TaskAnswer]),  # type: ignore[valid-type]
+            Field(description="The role's tasks, together covering all of its working time."),
+        )
+    },
+)
 
 # -- stage 3: protective principles, growth, evidence, barriers -----------------------------------
 
-
-class ScoredRationale(Answer):
-    score: int
-    rationale: str
-
-
-class PrincipleAnswer(ScoredRationale):
-    score: Annotated[int, _ranged(_R.ranges.protective.min, _R.ranges.protective.max, "0..3")]
-
-
-class GrowthAnswer(ScoredRationale):
-    score: Annotated[int, _ranged(_R.ranges.growth.min, _R.ranges.growth.max, "-2..+2")]
-
-
-class BarrierAnswer(ScoredRationale):
-    score: Annotated[int, _ranged(_R.ranges.barrier.min, _R.ranges.barrier.max, "0..2")]
-
-
-class SourceAnswer(Answer):
-    title: str
-    url: str | None
-    date: str | None = Field(description="Publication date as YYYY-MM-DD, or null if unknown.")
+SourceAnswer = answer_model(
+    "SourceAnswer",
+    Source,
+    types={"date": str | None},
+)
+EvidenceAnswer = answer_model(
+    "EvidenceAnswer",
+    EvidenceItem,
+    types={"sources": list[SourceAnswer]},  # type: ignore[valid-type]
+)
+#: The profile's groups of scored parts, each member answered as the group's answer type.
+PROFILE_GROUPS: dict[str, tuple[type[BaseModel], type[Answer]]] = {
+    "protective": (Protective, answer_model("PrincipleAnswer", Principle)),
+    "evidence": (Evidence, EvidenceAnswer),
+    "barriers": (Barriers, answer_model("BarrierAnswer", Barrier)),
+}
+GrowthAnswer = answer_model("GrowthAnswer", Growth)
+#: The parts of the assessment the profile stage answers, in the file's order.
+PROFILE_PARTS = tuple(p for p in Assessment.model_fields if p in (*PROFILE_GROUPS, "growth"))
 
 
-class EvidenceAnswer(Answer):
-    score: Annotated[int, _ranged(_R.ranges.evidence.min, _R.ranges.evidence.max, "-2..+2")]
-    text: str
-    sources: list[SourceAnswer]
+def _profile_answer() -> type[Answer]:
+    """One flat answer: a field per member of each group, and the growth correlation."""
+    fields: dict[str, Any] = {}
+    for part in PROFILE_PARTS:
+        if part not in PROFILE_GROUPS:
+            info = Assessment.model_fields[part]
+            fields[part] = (GrowthAnswer, Field(description=info.description))
+            continue
+        group, answer = PROFILE_GROUPS[part]
+        for member, info in group.model_fields.items():
+            fields[member] = (answer, Field(description=info.description))
+    model: type[Answer] = create_model("ProfileAnswer", __base__=Answer, **fields)
+    return model
 
 
-class ProfileAnswer(Answer):
-    embodied_physicality: PrincipleAnswer
-    deep_interpersonal_connection: PrincipleAnswer
-    goal_setting_moral_judgment: PrincipleAnswer
-    growth: GrowthAnswer
-    job_posting_trends: EvidenceAnswer
-    company_actions: EvidenceAnswer
-    wage_trends: EvidenceAnswer
-    ai_tool_maturity: EvidenceAnswer
-    expert_consensus: EvidenceAnswer
-    regulatory_licensing: BarrierAnswer
-    physical_presence: BarrierAnswer
-    union_collective_bargaining: BarrierAnswer
-    liability_accountability: BarrierAnswer
-    cultural_ethical: BarrierAnswer
-
+ProfileAnswer = _profile_answer()
 
 # -- stage 4: commentary, written against the scored result ---------------------------------------
 
-
-class LookNextAnswer(Answer):
-    slug: str
-    reason: str
-
-
-class CommentaryAnswer(Answer):
-    score_vs_reality: str
-    numbers_dont_capture: list[str]
-    who_should_worry: str
-    outlook: str
-    survival_strategy: list[str]
-    where_to_look_next: list[LookNextAnswer]
-    timeline: str
+CommentaryAnswer = answer_model(
+    "CommentaryAnswer",
+    Commentary,
+    types={"where_to_look_next": list[answer_model("LookNextAnswer", LookNext)]},  # type: ignore[misc]
+    skip=("written_against",),
+)
 
 
 @dataclass(frozen=True)
@@ -153,7 +159,7 @@ class Stage:
 
 ROLE = Stage("role", RoleAnswer, ("title", "role"), 2_000)
 TASKS = Stage("tasks", TasksAnswer, ("tasks", "reinstatement"), 4_000)
-PROFILE = Stage("profile", ProfileAnswer, ("protective", "growth", "evidence", "barriers"), 6_000)
+PROFILE = Stage("profile", ProfileAnswer, PROFILE_PARTS, 6_000)
 COMMENTARY = Stage("commentary", CommentaryAnswer, ("commentary",), 4_000)
 
 STAGES: dict[str, Stage] = {s.name: s for s in (ROLE, TASKS, PROFILE, COMMENTARY)}

@@ -22,13 +22,14 @@ from jobzone.errors import InputError
 from jobzone.workspace import NAME_RE, Workspace
 
 INDEX_NAME = ".index.json"
-INDEX_VERSION = 1
+INDEX_VERSION = 2
 
 
 class Row(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: str
+    slug: str
     title: str
     kind: str
     status: str
@@ -42,14 +43,15 @@ class Row(BaseModel):
 
     @classmethod
     def of(cls, draft: Draft) -> Row:
-        score = draft.score or {}
+        score = draft.score
         return cls(
             id=draft.id,
+            slug=draft.slug,
             title=draft.title,
             kind=draft.kind.value,
             status=draft.status.value,
-            aijri=score.get("aijri"),
-            zone=score.get("zone"),
+            aijri=score.aijri if score else None,
+            zone=score.zone if score else None,
             errors=len(draft.findings.errors),
             warnings=len(draft.findings.warnings),
             created_at=draft.created_at,
@@ -116,8 +118,9 @@ def rows(workspace: Workspace) -> Listing:
             result.rows.append(row)
     if changed or fresh.keys() != old.keys():
         payload = json.dumps({"version": INDEX_VERSION, "entries": fresh}, separators=(",", ":"))
-        with contextlib.suppress(OSError):
-            atomic_write(workspace.drafts_dir / INDEX_NAME, payload)
+        # A cache: a workspace that cannot be written still lists its queue.
+        with contextlib.suppress(InputError):
+            atomic_write(workspace.drafts_dir / INDEX_NAME, payload, inside=workspace.root)
     return result
 
 

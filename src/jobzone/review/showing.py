@@ -5,15 +5,24 @@ from __future__ import annotations
 import difflib
 import itertools
 import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
+from pydantic import BaseModel
 
 from jobzone.assessment import Assessment
-from jobzone.commentary import Commentary
-from jobzone.documents import dump_yaml, file_sha256, load_model
+from jobzone.calls import CallOutcome
+from jobzone.canonical import CanonicalSet
+from jobzone.checking import score_or_none
+from jobzone.commentary import REFERENCE_RE, Commentary
+from jobzone.documents import dump_yaml, file_sha256
 from jobzone.drafts import Draft, FindingRecord, Kind
-from jobzone.review.versions import current_role, version_path
+from jobzone.figures import FigureTable
+from jobzone.history import HistoryEntry
+from jobzone.review.versions import current_role, kept_version
+from jobzone.wording import plural
 from jobzone.workspace import Workspace
 
 
@@ -62,82 +71,159 @@ def annotated(data: dict[str, Any], findings: list[tuple[str, FindingRecord]]) -
     return "\n".join(out) + "\n"
 
 
-def changes(workspace: Workspace, draft: Draft) -> str | None:
-    """What the draft changes against the canonical version it is based on, or None.
+@dataclass(frozen=True)
+class SectionChange:
+    """One commentary section, before and after, with every reference filled in."""
 
-    When the role has moved on since the draft was made, that is the kept version the draft was
-    based on if it can be found (else the current one), and a note says so: approving such a
-    draft is refused until it is redrafted.
-    """
+    section: str
+    before: str
+    after: str
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What a revision or commentary draft changes against the canonical version it is based
+    on: a unified diff of the content, or the commentary section by section."""
+
+    base: str
+    draft: str
+    #: Set when the base is no longer the role's current version (or cannot be found).
+    note: str | None
+    unified: str | None = None
+    sections: tuple[SectionChange, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "base": self.base,
+            "draft": self.draft,
+            "note": self.note,
+            "unified": self.unified,
+            "sections": [
+                {"section": c.section, "before": c.before, "after": c.after, "changed": c.changed}
+                for c in self.sections
+            ],
+        }
+
+    def text(self) -> str:
+        note = f"note: {self.note}\n" if self.note else ""
+        if self.unified is not None:
+            return note + (self.unified or "no changes against the canonical version\n")
+        return note + side_by_side(self.sections, self.base, self.draft)
+
+
+def changes(workspace: Workspace, draft: Draft, canonical: CanonicalSet) -> Changes | None:
+    """What the draft changes against the canonical version it is based on, or None for a new
+    role. When the role has moved on since the draft was made, that is the kept version the
+    draft was based on if it can be found (else the current one), and the note says so."""
     if draft.base is None:
         return None
     slug = draft.base.slug
     current = current_role(workspace, slug)
     if current is None:
-        return f"{slug} is no longer in the canonical set\n"
-    base, note = _base_of(workspace, draft, current)
-    if draft.kind is Kind.commentary:
-        return note + side_by_side(
-            base.commentary.model_dump(mode="json"),
-            draft.assessment.get("commentary") or {},
-            f"{'current' if base is current else 'based on'} (v{base.version})",
+        return Changes(
+            f"roles/{slug}.yaml",
             f"draft {draft.id}",
+            f"{slug} is no longer in the canonical set",
+            unified="",
         )
+    base, note = _base_of(workspace, draft, current)
+    left = f"roles/{slug}.yaml (v{base.version})"
+    right = f"draft {draft.id}"
+    if draft.kind is Kind.commentary:
+        return Changes(left, right, note, sections=_sections(base, draft, canonical))
     old = dump_yaml(base.content()).splitlines(keepends=True)
     new = dump_yaml(_content(draft)).splitlines(keepends=True)
-    diff = difflib.unified_diff(
-        old, new, f"roles/{slug}.yaml (v{base.version})", f"draft {draft.id}"
-    )
-    return note + ("".join(diff) or "no changes against the canonical version\n")
+    return Changes(left, right, note, unified="".join(difflib.unified_diff(old, new, left, right)))
 
 
-def _base_of(workspace: Workspace, draft: Draft, current: Assessment) -> tuple[Assessment, str]:
+def _base_of(
+    workspace: Workspace, draft: Draft, current: Assessment
+) -> tuple[Assessment, str | None]:
     """The version ``draft`` is based on, and a note when that is no longer the current one."""
     assert draft.base is not None
     slug = draft.base.slug
     if file_sha256(workspace.role_path(slug)) == draft.base.sha256:
-        return current, ""
-    kept = version_path(workspace, slug, draft.base.version) if draft.base.version else None
-    if kept is not None and kept.is_file():
-        return load_model(Assessment, kept), (
-            f"note: this draft is based on v{draft.base.version} of {slug}, which is no longer "
-            f"current (now v{current.version}); redraft it before approving\n"
+        return current, None
+    kept = kept_version(workspace, slug, draft.base.version) if draft.base.version else None
+    if kept is not None:
+        return kept, (
+            f"this draft is based on v{draft.base.version} of {slug}, which is no longer "
+            f"current (now v{current.version}); rebase it (`jobzone rebase {draft.id}`) before "
+            "approving"
         )
     return current, (
-        f"note: the version of {slug} this draft is based on is no longer current and is not "
-        f"among the kept versions; the changes shown are against the current v{current.version}\n"
+        f"the version of {slug} this draft is based on is no longer current and is not "
+        f"among the kept versions; the changes shown are against the current v{current.version}"
     )
 
 
-COLUMN = 58
+def _filled(assessment: Assessment | None, canonical: CanonicalSet) -> Callable[[str], str]:
+    """How to show a commentary text: its references filled from the assessment's score, or
+    as written when it cannot be scored."""
+    scored = score_or_none(assessment) if assessment is not None else None
+    if assessment is None or scored is None:
+        return lambda text: text
+    return FigureTable.build(scored, canonical.without(assessment.slug)).fill
 
 
-def _section_text(value: Any) -> str:
-    if isinstance(value, list):
-        items = [
-            f"{v.get('slug')}: {v.get('reason')}" if isinstance(v, dict) else str(v) for v in value
-        ]
-        return "\n".join(f"- {item}" for item in items) or "(none)"
-    return str(value or "")
-
-
-def _wrapped(text: str) -> list[str]:
-    lines: list[str] = []
-    for paragraph in text.splitlines() or [""]:
-        lines.extend(textwrap.wrap(paragraph, COLUMN) or [""])
-    return lines
-
-
-def side_by_side(old: dict[str, Any], new: dict[str, Any], left: str, right: str) -> str:
-    """Each commentary section, old text beside new, for reading a commentary revision."""
-    out = [f"{left:<{COLUMN}} | {right}"]
+def _section_texts(commentary: Any, fill: Callable[[str], str]) -> dict[str, str]:
+    """Each section of a commentary (a model or a raw mapping) as shown."""
+    raw = commentary.model_dump(mode="json") if isinstance(commentary, BaseModel) else commentary
+    raw = raw if isinstance(raw, dict) else {}
+    texts: dict[str, str] = {}
     for section in Commentary.model_fields:
         if section == "written_against":
             continue
-        before, after = _section_text(old.get(section)), _section_text(new.get(section))
-        mark = "" if before == after else "  (changed)"
-        out.append(f"== {section}{mark}")
-        pairs = itertools.zip_longest(_wrapped(before), _wrapped(after), fillvalue="")
+        value = raw.get(section)
+        if isinstance(value, list):
+            items = [
+                f"{v.get('slug')}: {fill(str(v.get('reason')))}"
+                if isinstance(v, dict)
+                else fill(str(v))
+                for v in value
+            ]
+            texts[section] = "\n".join(f"- {item}" for item in items) or "(none)"
+        else:
+            texts[section] = fill(str(value or ""))
+    return texts
+
+
+def _sections(base: Assessment, draft: Draft, canonical: CanonicalSet) -> tuple[SectionChange, ...]:
+    try:
+        mine: Assessment | None = Assessment.model_validate(draft.assessment)
+    except ValueError:
+        mine = None
+    before = _section_texts(base.commentary, _filled(base, canonical))
+    after = _section_texts(draft.assessment.get("commentary"), _filled(mine, canonical))
+    return tuple(SectionChange(name, before[name], after[name]) for name in before)
+
+
+COLUMN = 58
+#: A reference is never split across lines: its spaces are held as no-break spaces while wrapping.
+_NO_BREAK = "\u00a0"
+
+
+def _wrapped(text: str) -> list[str]:
+    held = REFERENCE_RE.sub(lambda m: m.group(0).replace(" ", _NO_BREAK), text)
+    lines: list[str] = []
+    for paragraph in held.splitlines() or [""]:
+        lines.extend(
+            textwrap.wrap(paragraph, COLUMN, break_long_words=False, break_on_hyphens=False) or [""]
+        )
+    return [line.replace(_NO_BREAK, " ") for line in lines]
+
+
+def side_by_side(sections: tuple[SectionChange, ...], left: str, right: str) -> str:
+    """Each commentary section, old text beside new, for reading a commentary revision."""
+    out = [f"{left:<{COLUMN}} | {right}"]
+    for change in sections:
+        mark = "  (changed)" if change.changed else ""
+        out.append(f"== {change.section}{mark}")
+        pairs = itertools.zip_longest(_wrapped(change.before), _wrapped(change.after), fillvalue="")
         out.extend(f"{a:<{COLUMN}} | {b}" for a, b in pairs)
     return "\n".join(out) + "\n"
 
@@ -152,7 +238,7 @@ def _content(draft: Draft) -> dict[str, Any]:
 
 def provenance_lines(draft: Draft) -> list[str]:
     p = draft.provenance
-    retried = sum(1 for c in p.calls if c.outcome != "ok")
+    retried = sum(1 for c in p.calls if c.outcome is not CallOutcome.ok)
     cost = f"${p.cost_usd:.4f}" if p.cost_usd is not None else "unknown"
     lines = [
         f"model      {p.model} at {p.endpoint_host} (temperature {p.temperature})",
@@ -166,28 +252,29 @@ def provenance_lines(draft: Draft) -> list[str]:
     return lines
 
 
-def history_lines(entries: list[Any]) -> list[str]:
+def history_lines(entries: list[HistoryEntry]) -> list[str]:
     return [
-        f"{e.at:%Y-%m-%d %H:%M} {e.action:18} {e.by}"
-        + (f" (v{e.version})" if getattr(e, "version", None) else "")
+        f"{e.at:%Y-%m-%d %H:%M} {e.action.value:22} {e.by}"
+        + (f" (v{e.version})" if e.version else "")
         + (f": {e.note}" if e.note else "")
         + f"  [{e.content_sha256[:12]}]"
         for e in entries
     ]
 
 
-def show(workspace: Workspace, draft: Draft) -> str:
-    score = draft.score or {}
+def show(draft: Draft, changed: Changes | None) -> str:
+    score = draft.score
     kind = draft.kind.value + (f" of {draft.base.slug}" if draft.base else "")
     findings = [("error", f) for f in draft.findings.errors] + [
         ("warning", f) for f in draft.findings.warnings
     ]
+    figures = f"{score.aijri} {score.sub_label}" if score else "- (not scorable yet)"
     parts = [
         f"draft {draft.id}: {draft.title}",
         f"kind {kind}; status {draft.status.value}; revision {draft.revision}; "
         f"created {draft.created_at:%Y-%m-%d %H:%M}",
-        f"score {score.get('aijri', '-')} {score.get('sub_label', '(not scorable yet)')}; "
-        f"{len(draft.findings.errors)} errors, {len(draft.findings.warnings)} warnings",
+        f"score {figures}; {plural(len(draft.findings.errors), 'error')}, "
+        f"{plural(len(draft.findings.warnings), 'warning')}",
         "",
         "== assessment (findings marked '# !!' above their fields) ==",
         annotated(draft.assessment, findings),
@@ -197,7 +284,6 @@ def show(workspace: Workspace, draft: Draft) -> str:
         "== history ==",
         *history_lines(draft.history),
     ]
-    diff = changes(workspace, draft)
-    if diff is not None:
-        parts += ["", "== changes against the canonical version ==", diff]
+    if changed is not None:
+        parts += ["", "== changes against the canonical version ==", changed.text()]
     return "\n".join(parts).rstrip() + "\n"

@@ -1,16 +1,16 @@
 """Canonical versions: ``roles/<slug>.yaml`` is the current one; every version is also kept in
-``roles/.versions/<slug>/v<N>.yaml`` and never changed after it is written."""
+``roles/.versions/<slug>/v<N>.yaml`` and never changed after it is written (only the workflow
+writes them)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from jobzone.assessment import Assessment
-from jobzone.documents import atomic_write, dump_model, load_model
+from jobzone.documents import load_model
 from jobzone.workspace import Workspace
 
 VERSIONS_DIR = ".versions"
-VERSION_SCHEMA_DIR = "../../../schemas"
 
 
 def version_path(workspace: Workspace, slug: str, version: int) -> Path:
@@ -18,20 +18,16 @@ def version_path(workspace: Workspace, slug: str, version: int) -> Path:
 
 
 def current_role(workspace: Workspace, slug: str) -> Assessment | None:
+    """The canonical version of ``slug`` as its file holds it, or None when there is none."""
     path = workspace.role_path(slug)
-    return load_model(Assessment, path) if path.is_file() else None
+    if not path.exists() and not path.is_symlink():
+        return None
+    return load_model(Assessment, path, inside=workspace.root)
 
 
-def keep_version(workspace: Workspace, role: Assessment) -> Path:
-    """Write ``role`` as its numbered version, unless that version is already kept."""
-    path = version_path(workspace, role.slug, role.version)
-    if not path.exists():
-        atomic_write(path, dump_model(role, "assessment", VERSION_SCHEMA_DIR))
-    return path
-
-
-def kept_versions(workspace: Workspace, slug: str) -> list[int]:
-    folder = workspace.roles_dir / VERSIONS_DIR / slug
-    if not folder.is_dir():
-        return []
-    return sorted(int(p.stem[1:]) for p in folder.glob("v*.yaml") if p.stem[1:].isdigit())
+def kept_version(workspace: Workspace, slug: str, version: int) -> Assessment | None:
+    """A kept version of a role, or None when it is not kept."""
+    path = version_path(workspace, slug, version)
+    if not path.exists() and not path.is_symlink():
+        return None
+    return load_model(Assessment, path, inside=workspace.root)

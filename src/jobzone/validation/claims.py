@@ -41,7 +41,7 @@ from jobzone import similarity
 from jobzone.assessment import Assessment, Impact
 from jobzone.canonical import CanonicalRole, CanonicalSet
 from jobzone.commentary import REFERENCE_RE, Reference, parse_reference
-from jobzone.figures import self_figures
+from jobzone.references import FIGURES, shown_figures
 from jobzone.rubric import Rubric, load_rubric
 from jobzone.scoring import Score
 
@@ -148,25 +148,6 @@ _TOTALS = (
     _total(r"growth", "growth", signed_only=True),
     _total(r"raw(?:\s+(?:score|composite|value))?", "raw", integer=False, decimals_needed=True),
 )
-
-#: How each figure of the role itself is named in a message.
-_WHAT = {
-    "aijri": "this role's AIJRI",
-    "formula_aijri": "this role's formula AIJRI (before the override)",
-    "zone": "this role's zone",
-    "sub_label": "this role's sub-label",
-    "raw": "this role's raw composite",
-    "task_total": "this role's task total",
-    "task_resistance": "this role's task resistance",
-    "share_3plus": "the share of task time on exposed tasks",
-    "split.displacement": "the share of task time marked displacement",
-    "split.augmentation": "the share of task time marked augmentation",
-    "split.not_involved": "the share of task time marked not involved",
-    "protective_total": "this role's protective total",
-    "evidence_total": "this role's evidence total",
-    "barrier_total": "this role's barrier total",
-    "growth": "this role's AI growth correlation",
-}
 
 
 def places(value: Decimal) -> int:
@@ -441,7 +422,7 @@ class ClaimReader:
     @cached_property
     def shown(self) -> dict[str, str]:
         """This role's figures as shown, computed only once a claim needs them."""
-        return self_figures(self.score)
+        return shown_figures(self.score)
 
     def claims(self, text: str) -> list[Claim]:
         """Every literal figure claim of ``text``, in the order the finders read them."""
@@ -474,7 +455,7 @@ class ClaimReader:
 
     def own(self, name: str) -> Figure:
         """The figure of this role that ``{{ name }}`` shows."""
-        return Figure(_WHAT[name], self.shown[name], f"{{{{ {name} }}}}")
+        return Figure(FIGURES[name].what, self.shown[name], f"{{{{ {name} }}}}")
 
     def aijri_of(self, slug: str) -> tuple[Figure, ...]:
         if slug == self.names.own_slug:

@@ -22,6 +22,8 @@ class Context:
     score: Score | None
     #: The canonical set as this role sees it (itself excluded).
     canonical: CanonicalSet
+    #: How advice names the assessment checked: its slug, or the id of the draft holding it.
+    subject: str
     #: The slug the file name implies, when the assessment was read from a role file.
     expected_slug: str | None = None
 

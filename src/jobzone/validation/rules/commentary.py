@@ -6,8 +6,9 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from jobzone.canonical import profile_of
-from jobzone.commentary import REFERENCE_RE, SELF_FIGURES, parse_reference, referenced_roles
+from jobzone.commentary import REFERENCE_RE, parse_reference, referenced_roles
 from jobzone.commentary import sections as commentary_sections
+from jobzone.references import FIGURES
 from jobzone.validation.context import Context, error, warning
 from jobzone.validation.findings import Finding, Severity
 from jobzone.validation.registry import rule
@@ -20,7 +21,7 @@ def sections(ctx: Context) -> Iterator[tuple[str, str]]:
 
 @rule("commentary.unknown-reference", Severity.error, "every {{ ... }} must name a known figure")
 def unknown_reference(ctx: Context) -> Iterator[Finding]:
-    known = ", ".join(SELF_FIGURES)
+    known = ", ".join(FIGURES)
     for path, text in sections(ctx):
         for match in REFERENCE_RE.finditer(text):
             if parse_reference(match.group(1)) is None:

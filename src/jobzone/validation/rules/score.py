@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from jobzone.figures import signed
+from jobzone.references import signed
 from jobzone.scoring import round_half_up
 from jobzone.validation.context import Context, error, warning
 from jobzone.validation.findings import Finding, Severity

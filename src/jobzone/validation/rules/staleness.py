@@ -25,5 +25,5 @@ def stale(ctx: Context) -> Iterator[Finding]:
             "commentary.written_against",
             "the commentary may be stale: "
             + "; ".join(reasons)
-            + f". Regenerate it with `jobzone commentary {ctx.assessment.slug}`",
+            + f". Regenerate it with `jobzone commentary {ctx.subject}`",
         )

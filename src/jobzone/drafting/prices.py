@@ -1,4 +1,4 @@
-"""Token usage of model calls, and their estimated cost from an overridable price table."""
+"""The estimated cost of model calls, from a price table that can be overridden."""
 
 from __future__ import annotations
 
@@ -6,47 +6,14 @@ import os
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
+from jobzone.calls import Usage
 from jobzone.documents import parse_yaml, read_yaml
 from jobzone.errors import InputError
 
 PRICES_ENV = "JOBZONE_PRICES"
-
-
-class Usage(BaseModel):
-    """Tokens of one call or of a whole draft."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    cached_tokens: int = 0
-
-    @property
-    def total_tokens(self) -> int:
-        return self.prompt_tokens + self.completion_tokens
-
-    def __add__(self, other: Usage) -> Usage:
-        return Usage(
-            prompt_tokens=self.prompt_tokens + other.prompt_tokens,
-            completion_tokens=self.completion_tokens + other.completion_tokens,
-            cached_tokens=self.cached_tokens + other.cached_tokens,
-        )
-
-    @classmethod
-    def from_response(cls, usage: Any) -> Usage:
-        """From the ``usage`` object of a chat completion body (a dict), tolerating absences."""
-        if not isinstance(usage, dict):
-            return cls()
-        details = usage.get("prompt_tokens_details") or {}
-        return cls(
-            prompt_tokens=int(usage.get("prompt_tokens") or 0),
-            completion_tokens=int(usage.get("completion_tokens") or 0),
-            cached_tokens=int(details.get("cached_tokens") or 0),
-        )
 
 
 class Price(BaseModel):

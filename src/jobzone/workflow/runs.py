@@ -1,0 +1,144 @@
+"""What every run a model makes has in common: planning it, asking, and queueing its result.
+
+A run goes in three steps. Under the lock (a :func:`~jobzone.workflow.session.session`), it is
+planned: its target checked, its revision base fixed, its journal created or reopened. Then the
+model is asked, without the lock, for as long as it takes (:class:`~jobzone.drafting.pipeline.
+DraftRun`). Then, under the lock again, the result is queued: checked once against the canonical
+set as it is by then, saved, and recorded in the history. An interrupted or failed run keeps its
+journal; running the same command again (or ``draft --resume ID``) continues it without paying
+twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jobzone.assessment import Assessment
+from jobzone.calls import Usage
+from jobzone.canonical import CanonicalSet
+from jobzone.documents import dump_model
+from jobzone.drafting.budget import Budget
+from jobzone.drafting.journal import Journal, RunOutcome, RunRequest
+from jobzone.drafting.model import Model
+from jobzone.drafting.pipeline import Drafted, DraftRun
+from jobzone.drafting.prices import PriceTable
+from jobzone.drafts import Draft, Findings, Kind, Provenance, Status
+from jobzone.errors import BudgetExceededError, ConfigError, ModelCallError
+from jobzone.history import Action
+from jobzone.progress import Notice
+from jobzone.rubric import DEFAULT_RUBRIC
+from jobzone.workflow import Workflow
+from jobzone.workflow.session import Session
+
+REVISIONS_DIR = ".revisions"
+DEFAULT_REPAIRS = 2
+
+
+@dataclass(frozen=True)
+class DraftOptions:
+    """How a run asks: the model (None: the configured one), temperature, repairs, budget."""
+
+    model: str | None = None
+    temperature: float | None = None
+    max_repairs: int = DEFAULT_REPAIRS
+    budget_tokens: int | None = None
+    prices: Path | None = None
+
+
+@dataclass
+class Plan:
+    """A run ready to go: its journal and model, the canonical set it reads, what it rewrites
+    (for commentary), and the command that continues it after a stop."""
+
+    journal: Journal
+    model: Model
+    canonical: CanonicalSet
+    resume: str
+    fixed: Assessment | None = None
+    prices: PriceTable = field(default_factory=PriceTable.load)
+
+    @property
+    def request(self) -> RunRequest:
+        return self.journal.request
+
+
+def model_for(wf: Workflow, name: str | None, temperature: float | None) -> Model:
+    """The model a run asks; a ConfigError when none is configured (before anything is written)."""
+    if wf.models is None:
+        raise ConfigError("this workflow has no model to draft with")
+    return wf.models(name, temperature)
+
+
+def execute(wf: Workflow, plan: Plan, budget_tokens: int | None = None) -> Drafted:
+    """Ask the model, without the lock. A stop (budget, failed call, Ctrl-C) keeps the journal
+    and says how to continue."""
+    journal = plan.journal
+    used = sum((c.usage for c in journal.calls()), Usage()).total_tokens
+    run = DraftRun(
+        canonical=plan.canonical,
+        journal=journal,
+        model=plan.model,
+        budget=Budget(budget_tokens, used=used),
+        notify=wf.notify,
+        fixed=plan.fixed,
+    )
+    how = f"its answers are kept; continue with `{plan.resume}` without paying for them again"
+    try:
+        return run.execute()
+    except (BudgetExceededError, ModelCallError) as exc:
+        exc.hint = f"Run {journal.request.id} stopped: {how}"
+        raise
+    except KeyboardInterrupt:
+        wf.notify(Notice(f"interrupted: run {journal.request.id} stopped; {how}"))
+        raise
+
+
+def provenance(plan: Plan, drafted: Drafted) -> Provenance:
+    """Where a run's content came from: the model, endpoint, prompts, calls, tokens and cost."""
+    request = plan.request
+    usage = sum((c.usage for c in drafted.calls), Usage())
+    return Provenance(
+        model=request.model,
+        endpoint_host=plan.model.identity.endpoint_host,
+        temperature=request.temperature,
+        prompt_versions=drafted.prompt_versions,
+        rubric=DEFAULT_RUBRIC,
+        calls=drafted.calls,
+        repairs=drafted.repairs,
+        usage=usage,
+        cost_usd=plan.prices.cost(request.model, usage),
+        prices=plan.prices.source,
+    )
+
+
+def keep_revision(s: Session, draft: Draft) -> None:
+    """Keep the revision that a redraft or new commentary replaces, as it was."""
+    kept = s.workspace.drafts_dir / REVISIONS_DIR / draft.id / f"r{draft.revision}.yaml"
+    s.write(kept, dump_model(draft, "draft", "../../../schemas"))
+
+
+def queue_new(wf: Workflow, plan: Plan, drafted: Drafted, kind: Kind) -> Draft:
+    """Queue a run's result as a new draft (under the lock, checked once, recorded)."""
+    request = plan.request
+    with wf.session() as s:
+        new = Draft(
+            id=request.id,
+            kind=kind,
+            status=Status.pending,
+            title=str(drafted.assessment.get("title") or request.title),
+            slug=str(drafted.assessment["slug"]),
+            base=request.base,
+            created_at=request.created_at,
+            assessment=drafted.assessment,
+            findings=Findings(),
+            score=None,
+            provenance=provenance(plan, drafted),
+            history=[],
+        )
+        checked = s.check(new)
+        note = f"drafted ({kind.value}) by {request.model} for {request.title!r}"
+        s.record(new, Action.drafted, request.by, note, checked=checked)
+        s.save_new(new)
+        plan.journal.finish(RunOutcome.queued, new.id)
+        return new
