@@ -35,8 +35,16 @@ def _read_umask() -> int:
 
 
 _UMASK = _read_umask()
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 M = TypeVar("M", bound=BaseModel)
+
+
+def _loader_class(base: type[yaml.SafeLoader]) -> type[yaml.SafeLoader]:
+    """``base`` as jobzone reads with it."""
+    return type("JobzoneLoader", (base,), {})
+
+
+#: libyaml's loader when PyYAML has it (much faster), else the pure-Python one.
+_LOADER = _loader_class(getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 def schema_header(schema_name: str, schema_dir: str = "../schemas") -> str:
@@ -73,10 +81,10 @@ def parse_yaml(text: str, file: str) -> Any:
     if not text.strip():
         raise InputError("file is empty", file=file, rule="file.empty")
     try:
-        data = yaml.load(text, Loader=_Loader)
+        data = _load(text, file)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        where = _at(mark) if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise InputError(
             f"{where}malformed YAML: {problem}", file=file, rule="yaml.syntax"
@@ -88,6 +96,35 @@ def parse_yaml(text: str, file: str) -> Any:
             rule="yaml.mapping",
         )
     return data
+
+
+_ALIAS_MESSAGE = (
+    "anchors and aliases (&name, *name) are not allowed in jobzone files; write the value out"
+)
+
+
+def _load(text: str, file: str) -> Any:
+    """The data in ``text``, refusing what jobzone does not accept in YAML."""
+    # Only a text with one of these characters can hold an anchor or an alias, and few do: the
+    # rest are parsed once.
+    if "&" in text or "*" in text:
+        _refuse_anchors(text, file)
+    return yaml.load(text, Loader=_LOADER)
+
+
+def _refuse_anchors(text: str, file: str) -> None:
+    """Refuse anchors and aliases. An alias repeats a value without copying it, so a few hundred
+    bytes can stand for billions of values (the "billion laughs"), which anything that walks or
+    prints the data, such as an error message, then expands. Scanning the parser's events finds
+    them without building anything."""
+    for event in yaml.parse(text, Loader=_LOADER):
+        if isinstance(event, yaml.NodeEvent) and event.anchor is not None:
+            raise InputError(_at(event.start_mark) + _ALIAS_MESSAGE, file=file, rule="yaml.alias")
+
+
+def _at(mark: Any) -> str:
+    """``line 3, column 6: `` from a PyYAML or libyaml mark, which count from 0."""
+    return f"line {mark.line + 1}, column {mark.column + 1}: "
 
 
 @dataclass(frozen=True)
