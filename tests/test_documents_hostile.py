@@ -43,7 +43,7 @@ def parse_error(text: str) -> InputError:
     return err
 
 
-# --- Anchors and aliases --------------------------------------------------------------------------
+# --- Anchors and aliases -------------------------------------------------------------------------
 
 LOL = '["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'
 
@@ -125,3 +125,52 @@ def test_only_text_with_ampersand_or_star_is_scanned_for_anchors_first(
     # These characters in text are no anchors: scanned, then loaded as they are.
     assert parse_yaml(text, "x.yaml") == yaml.safe_load(text)
     assert len(parsed) == 3
+
+
+# --- Duplicate keys ------------------------------------------------------------------------------
+
+
+def line_of(text: str, start: str, after: int = 0) -> int:
+    """The 1-based number of the first line of ``text`` starting with ``start`` past line
+    ``after``."""
+    lines = text.splitlines()
+    return next(i for i in range(after, len(lines)) if lines[i].startswith(start)) + 1
+
+
+def test_a_second_top_level_block_is_refused_not_silently_used() -> None:
+    growth = SEED_TEXT[SEED_TEXT.index("\ngrowth:") + 1 :].split("\ntasks:")[0]
+    text = SEED_TEXT + growth.replace("score: ", "score: 1 #", 1) + "\n"
+    first = line_of(text, "growth:")
+    second = line_of(text, "growth:", first)
+    err = parse_error(text)
+    assert (err.field, err.rule) == ("growth", "yaml.duplicate-key")
+    assert (
+        err.detail == f"line {second}: key 'growth' appears twice (first at line {first}); keep one"
+    )
+
+
+def test_a_repeated_key_in_a_list_item_names_its_path() -> None:
+    lines = SEED_TEXT.splitlines(keepends=True)
+    tasks = line_of(SEED_TEXT, "tasks:")
+    third = [i for i in range(tasks, len(lines)) if lines[i].startswith("- name: ")][2]
+    lines.insert(third + 1, "  name: Another name\n")
+    err = parse_error("".join(lines))
+    assert (err.field, err.rule) == ("tasks[2].name", "yaml.duplicate-key")
+    assert err.detail.startswith(
+        f"line {third + 2}: key 'name' appears twice (first at line {third + 1})"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "detail"),
+    [
+        ("a: {b: 1, b: 2}\n", "a.b", "line 1: key 'b' appears twice (first at line 1); keep one"),
+        ("a:\n  - b:\n      c: 1\n      c: 2\n", "a[0].b.c", "line 4: key 'c' appears twice"),
+        ("1: a\n'1': b\n1: c\n", "1", "line 3: key 1 appears twice (first at line 1)"),
+        ("? x\n: 1\nx: 2\n", "x", "line 3: key 'x' appears twice (first at line 1)"),
+    ],
+)
+def test_repeated_keys_anywhere(text: str, field: str, detail: str) -> None:
+    err = parse_error(text)
+    assert (err.field, err.rule) == (field, "yaml.duplicate-key")
+    assert err.detail.startswith(detail)

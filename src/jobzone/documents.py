@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -39,8 +39,48 @@ M = TypeVar("M", bound=BaseModel)
 
 
 def _loader_class(base: type[yaml.SafeLoader]) -> type[yaml.SafeLoader]:
-    """``base`` as jobzone reads with it."""
-    return type("JobzoneLoader", (base,), {})
+    """``base`` with jobzone's checks added to building the data from the parsed nodes."""
+    loader = cast("type[yaml.SafeLoader]", type("JobzoneLoader", (base,), {}))
+    loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+    return loader
+
+
+class _RefusedNodeError(Exception):
+    """A node the loader refuses; :func:`_load` makes it an InputError naming its field."""
+
+    def __init__(self, rule: str, node: yaml.Node, message: str) -> None:
+        super().__init__(message)
+        self.rule = rule
+        self.node = node
+        self.message = message
+
+
+def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> Iterator[dict[Any, Any]]:
+    """PyYAML's mapping constructor, except that a repeated key is refused: PyYAML keeps the last
+    value, so a second ``growth:`` block pasted lower down would silently replace the first."""
+    data: dict[Any, Any] = {}
+    yield data  # the empty mapping first, filled in later, as PyYAML does
+    value = loader.construct_mapping(node)
+    if len(value) < len(node.value):  # rare, so look for the repeat only then
+        first, again = next(_repeated_keys(loader, node))
+        raise _RefusedNodeError(
+            "yaml.duplicate-key",
+            again,
+            f"line {again.start_mark.line + 1}: key {_short(loader.construct_object(again))} "
+            f"appears twice (first at line {first.start_mark.line + 1}); keep one",
+        )
+    data.update(value)
+
+
+def _repeated_keys(
+    loader: yaml.SafeLoader, node: yaml.MappingNode
+) -> Iterator[tuple[yaml.Node, yaml.Node]]:
+    """Each key node of ``node`` equal to an earlier one, with that earlier one."""
+    seen: dict[Any, yaml.Node] = {}
+    for key_node, _value in node.value:
+        first = seen.setdefault(loader.construct_object(key_node), key_node)
+        if first is not key_node:
+            yield first, key_node
 
 
 #: libyaml's loader when PyYAML has it (much faster), else the pure-Python one.
@@ -109,7 +149,32 @@ def _load(text: str, file: str) -> Any:
     # rest are parsed once.
     if "&" in text or "*" in text:
         _refuse_anchors(text, file)
-    return yaml.load(text, Loader=_LOADER)
+    loader = _LOADER(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            return None
+        try:
+            return loader.construct_document(root)
+        except _RefusedNodeError as refusal:
+            field = field_path(next(path for node, path in _walk(root) if node is refusal.node))
+            raise InputError(refusal.message, file=file, field=field, rule=refusal.rule) from None
+    finally:
+        loader.dispose()
+
+
+def _walk(root: yaml.Node) -> Iterator[tuple[yaml.Node, tuple[int | str, ...]]]:
+    """Every node of a document with its path (``("tasks", 2, "name")``); a key has the path of
+    its value. Iterative, so a deep document cannot exhaust the stack."""
+    stack: list[tuple[yaml.Node, tuple[int | str, ...]]] = [(root, ())]
+    while stack:
+        node, path = stack.pop()
+        yield node, path
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack += [(key, (*path, str(key.value))), (value, (*path, str(key.value)))]
+        elif isinstance(node, yaml.SequenceNode):
+            stack += [(item, (*path, index)) for index, item in enumerate(node.value)]
 
 
 def _refuse_anchors(text: str, file: str) -> None:
@@ -160,6 +225,11 @@ _CODES = {
     "enum": "field.choice",
     "literal_error": "field.choice",
 }
+
+
+def _short(value: Any) -> str:
+    """``repr(value)``, short enough to quote in a message however long or deep the value."""
+    return repr(value)
 
 
 def schema_problems(error: ValidationError) -> list[SchemaProblem]:
