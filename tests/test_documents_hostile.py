@@ -174,3 +174,100 @@ def test_repeated_keys_anywhere(text: str, field: str, detail: str) -> None:
     err = parse_error(text)
     assert (err.field, err.rule) == (field, "yaml.duplicate-key")
     assert err.detail.startswith(detail)
+
+
+# --- Impossible values and deep nesting -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        (
+            "2026-02-30",
+            "cannot read '2026-02-30' as a date or time (day is out of range for month)",
+        ),
+        ("2026-13-01", "cannot read '2026-13-01' as a date or time (month must be in 1..12)"),
+        ("2026-04-26 25:00:00", "cannot read '2026-04-26 25:00:00' as a date or time (hour must"),
+        ("2026-04-26T10:00:00+99:00", "cannot read '2026-04-26T10:00:00+99:00' as a date or time"),
+        ("9" * 4301, "cannot read '99999"),
+        ("9" * 4301, "as a whole number (it has 4301 digits; the limit is 4300)"),
+        ("-" + "1" * 5000, "as a whole number (it has 5000 digits; the limit is 4300)"),
+        ("!!timestamp soon", "cannot read 'soon' as a date or time"),
+        ("!!int twelve", "cannot read 'twelve' as a whole number"),
+        ("!!int", "cannot read '' as a whole number"),
+        ("!!float 1e", "cannot read '1e' as a number"),
+        ("!!bool maybe", "cannot read 'maybe' as true or false"),
+    ],
+)
+def test_impossible_values_are_one_input_error(value: str, words: str) -> None:
+    text = SEED_TEXT.replace("\nassessed_on: 2026-04-26\n", f"\nassessed_on: {value}\n", 1)
+    line = line_of(text, "assessed_on:")
+    err = parse_error(text)
+    assert (err.field, err.rule) == ("assessed_on", "yaml.value")
+    assert err.detail.startswith(f"line {line}: cannot read ")
+    assert words in err.detail
+    assert len(err.message) < 300
+
+
+def test_an_impossible_value_deep_in_the_document_names_its_path() -> None:
+    err = parse_error("a:\n  - {b: 1}\n  - {b: 2026-02-29}\n")
+    assert (err.field, err.rule) == ("a[1].b", "yaml.value")
+    assert err.detail.startswith("line 3: cannot read '2026-02-29' as a date or time")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: " + "[" * 100_000,
+        "a: " + "[" * 50_000 + "]" * 50_000 + "\n",
+        "a: " + "{b: " * 50_000 + "}" * 50_000 + "\n",
+        "".join(" " * depth + "k:\n" for depth in range(1200)),
+        "a:\n" + "".join(" " * depth + "-\n" for depth in range(1, 1200)),
+    ],
+    ids=["unclosed-flow", "flow-lists", "flow-mappings", "block-mappings", "block-lists"],
+)
+def test_deep_nesting_is_one_input_error(text: str) -> None:
+    assert len(text.encode("utf-8")) < documents.MAX_FILE_BYTES
+    err = parse_error(text)
+    assert err.rule == "yaml.depth"
+    assert "nested too deeply" in err.detail
+
+
+def test_a_huge_tag_is_not_quoted_in_full() -> None:
+    err = parse_error("a: !" + "x" * 100_000 + " 1\n")
+    assert err.rule == "yaml.syntax"
+    assert "could not determine a constructor for the tag '!xxx" in err.message
+    assert len(err.message) < 300
+
+
+# --- Quoting input in schema messages -------------------------------------------------------------
+
+
+def nested(depth: int) -> list[object]:
+    value: list[object] = []
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize(
+    ("bad", "rule", "quoted"),
+    [
+        ("x" * 5_000_000, "field.length", "(got 'xxxxxxxx"),
+        (nested(100_000), "field.type", "(got [[[[...]]]])"),
+        ([list(range(100))] * 100, "field.type", "(got [[0, 1, 2, 3, 4, 5, ...], [0, 1, 2, "),
+        (10**4000, "field.type", "(got 1000000000"),
+    ],
+    ids=["long-text", "deep-list", "wide-list", "huge-number"],
+)
+def test_schema_messages_quote_input_briefly(bad: object, rule: str, quoted: str) -> None:
+    data = yaml.safe_load(SEED_TEXT)
+    data["title"] = bad
+    start = time.perf_counter()
+    with pytest.raises(InputError) as info:
+        documents.parse_model(Assessment, data, "roles/x.yaml")
+    assert time.perf_counter() - start < 1.0
+    err = info.value
+    assert (err.field, err.rule) == ("title", rule)
+    assert quoted in err.message
+    assert len(err.detail) < 200

@@ -11,8 +11,10 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import reprlib
+import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -38,11 +40,125 @@ _UMASK = _read_umask()
 M = TypeVar("M", bound=BaseModel)
 
 
-def _loader_class(base: type[yaml.SafeLoader]) -> type[yaml.SafeLoader]:
-    """``base`` with jobzone's checks added to building the data from the parsed nodes."""
-    loader = cast("type[yaml.SafeLoader]", type("JobzoneLoader", (base,), {}))
-    loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
-    return loader
+def schema_header(schema_name: str, schema_dir: str = "../schemas") -> str:
+    """The first line of a file in ``roles/`` or ``drafts/``, pointing editors at its schema."""
+    return f"# yaml-language-server: $schema={schema_dir}/{schema_name}.schema.json\n"
+
+
+# --- Reading -------------------------------------------------------------------------------------
+
+
+def read_yaml(path: Path) -> Any:
+    """The YAML mapping in ``path``. Raises InputError naming the file for anything else."""
+    file = str(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise NotFoundError("no such file", file=file, rule="file.exists") from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", file=file, rule="file.readable") from None
+    if not path.is_file():
+        raise InputError("not a regular file", file=file, rule="file.regular")
+    if size > MAX_FILE_BYTES:
+        raise InputError(
+            f"file is {size / 1_048_576:.1f} MiB; the limit is {MAX_FILE_BYTES // 1_048_576} MiB",
+            file=file,
+            rule="file.size",
+        )
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InputError("not UTF-8 text", file=file, rule="file.encoding") from None
+    return parse_yaml(text, file)
+
+
+def parse_yaml(text: str, file: str) -> Any:
+    """Parse YAML text that must hold one mapping."""
+    if not text.strip():
+        raise InputError("file is empty", file=file, rule="file.empty")
+    try:
+        data = _load(text, file)
+    except yaml.YAMLError as exc:
+        raise _malformed(exc, file) from None
+    except RecursionError:  # PyYAML's pure-Python parser recurses once per level
+        raise InputError(_DEPTH_MESSAGE, file=file, rule="yaml.depth") from None
+    if not isinstance(data, dict):
+        raise InputError(
+            f"expected a mapping of keys, found {type(data).__name__}",
+            file=file,
+            rule="yaml.mapping",
+        )
+    return data
+
+
+_ALIAS_MESSAGE = (
+    "anchors and aliases (&name, *name) are not allowed in jobzone files; write the value out"
+)
+_DEPTH_MESSAGE = "values are nested too deeply; jobzone files need only a few levels"
+
+
+def _load(text: str, file: str) -> Any:
+    """The data in ``text``, refusing what jobzone does not accept in YAML."""
+    # Only a text with one of these characters can hold an anchor or an alias, and few do: the
+    # rest are parsed once.
+    if "&" in text or "*" in text:
+        _refuse_anchors(text, file)
+    loader = _LOADER(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            return None
+        try:
+            return loader.construct_document(root)
+        except _RefusedNodeError as refusal:
+            field = field_path(next(path for node, path in _walk(root) if node is refusal.node))
+            raise InputError(refusal.message, file=file, field=field, rule=refusal.rule) from None
+    finally:
+        loader.dispose()
+
+
+def _refuse_anchors(text: str, file: str) -> None:
+    """Refuse anchors and aliases. An alias repeats a value without copying it, so a few hundred
+    bytes can stand for billions of values (the "billion laughs"), which anything that walks or
+    prints the data, such as an error message, then expands. Scanning the parser's events finds
+    them without building anything."""
+    for event in yaml.parse(text, Loader=_LOADER):
+        if isinstance(event, yaml.NodeEvent) and event.anchor is not None:
+            raise InputError(_at(event.start_mark) + _ALIAS_MESSAGE, file=file, rule="yaml.alias")
+
+
+def _malformed(exc: yaml.YAMLError, file: str) -> InputError:
+    """PyYAML's complaint as an InputError at its line and column, cut short if it quotes a lot
+    of the file. libyaml stops at 1,000 levels of nesting, which is a depth error here too."""
+    mark = getattr(exc, "problem_mark", None)
+    where = _at(mark) if mark else ""
+    problem = getattr(exc, "problem", None) or str(exc)
+    if "maximum nesting depth" in problem:
+        return InputError(where + _DEPTH_MESSAGE, file=file, rule="yaml.depth")
+    return InputError(f"{where}malformed YAML: {_clip(problem)}", file=file, rule="yaml.syntax")
+
+
+def _at(mark: Any) -> str:
+    """``line 3, column 6: `` from a PyYAML or libyaml mark, which count from 0."""
+    return f"line {mark.line + 1}, column {mark.column + 1}: "
+
+
+def _walk(root: yaml.Node) -> Iterator[tuple[yaml.Node, tuple[int | str, ...]]]:
+    """Every node of a document with its path (``("tasks", 2, "name")``); a key has the path of
+    its value. Iterative, so a deep document cannot exhaust the stack."""
+    stack: list[tuple[yaml.Node, tuple[int | str, ...]]] = [(root, ())]
+    while stack:
+        node, path = stack.pop()
+        yield node, path
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                label = _clip(key.value, 80) if isinstance(key, yaml.ScalarNode) else "?"
+                stack += [(key, (*path, label)), (value, (*path, label))]
+        elif isinstance(node, yaml.SequenceNode):
+            stack += [(item, (*path, index)) for index, item in enumerate(node.value)]
+
+
+# --- The loader: PyYAML's safe loader with jobzone's checks while it builds the data -------------
 
 
 class _RefusedNodeError(Exception):
@@ -83,113 +199,70 @@ def _repeated_keys(
             yield first, key_node
 
 
+_ScalarConstructor = Callable[[yaml.SafeLoader, yaml.ScalarNode], Any]
+
+
+def _checked(
+    construct: _ScalarConstructor,
+    noun: str,
+    why: Callable[[str, Exception], str] | None = None,
+) -> _ScalarConstructor:
+    """``construct``, refusing text it cannot read as ``noun``. PyYAML lets a bare ValueError,
+    KeyError or AttributeError escape for a date that does not exist (``2026-02-30``), a number
+    too long for Python to read, or an explicit tag on the wrong text (``!!bool maybe``)."""
+
+    def construct_checked(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+        try:
+            return construct(loader, node)
+        except (ValueError, LookupError, AttributeError) as exc:
+            reason = why(node.value, exc) if why else ""
+            raise _RefusedNodeError(
+                "yaml.value",
+                node,
+                f"line {node.start_mark.line + 1}: cannot read {_short(node.value)} as {noun}"
+                + reason,
+            ) from None
+
+    return construct_checked
+
+
+def _impossible_date(text: str, exc: Exception) -> str:
+    """datetime's reason for refusing a date of the right shape (``day is out of range...``)."""
+    return f" ({exc})" if isinstance(exc, ValueError) else ""
+
+
+def _too_many_digits(text: str, exc: Exception) -> str:
+    """Python refuses to read integers of more than ``sys.get_int_max_str_digits()`` digits,
+    as converting them takes time quadratic in their length."""
+    digits, limit = sum(c.isdigit() for c in text), sys.get_int_max_str_digits()
+    return f" (it has {digits} digits; the limit is {limit})" if digits > limit else ""
+
+
+_SAFE = yaml.constructor.SafeConstructor
+_SCALARS: dict[str, _ScalarConstructor] = {
+    "tag:yaml.org,2002:bool": _checked(_SAFE.construct_yaml_bool, "true or false"),
+    "tag:yaml.org,2002:int": _checked(_SAFE.construct_yaml_int, "a whole number", _too_many_digits),
+    "tag:yaml.org,2002:float": _checked(_SAFE.construct_yaml_float, "a number"),
+    "tag:yaml.org,2002:timestamp": _checked(
+        _SAFE.construct_yaml_timestamp, "a date or time", _impossible_date
+    ),
+}
+
+
+def _loader_class(base: type[yaml.SafeLoader]) -> type[yaml.SafeLoader]:
+    """``base`` with the checks above added to building the data from the parsed nodes."""
+    loader = cast("type[yaml.SafeLoader]", type("JobzoneLoader", (base,), {}))
+    loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+    for tag, construct in _SCALARS.items():
+        loader.add_constructor(tag, construct)
+    return loader
+
+
 #: libyaml's loader when PyYAML has it (much faster), else the pure-Python one.
 _LOADER = _loader_class(getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
-def schema_header(schema_name: str, schema_dir: str = "../schemas") -> str:
-    """The first line of a file in ``roles/`` or ``drafts/``, pointing editors at its schema."""
-    return f"# yaml-language-server: $schema={schema_dir}/{schema_name}.schema.json\n"
-
-
-def read_yaml(path: Path) -> Any:
-    """The YAML mapping in ``path``. Raises InputError naming the file for anything else."""
-    file = str(path)
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise NotFoundError("no such file", file=file, rule="file.exists") from None
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", file=file, rule="file.readable") from None
-    if not path.is_file():
-        raise InputError("not a regular file", file=file, rule="file.regular")
-    if size > MAX_FILE_BYTES:
-        raise InputError(
-            f"file is {size / 1_048_576:.1f} MiB; the limit is {MAX_FILE_BYTES // 1_048_576} MiB",
-            file=file,
-            rule="file.size",
-        )
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise InputError("not UTF-8 text", file=file, rule="file.encoding") from None
-    return parse_yaml(text, file)
-
-
-def parse_yaml(text: str, file: str) -> Any:
-    """Parse YAML text that must hold one mapping."""
-    if not text.strip():
-        raise InputError("file is empty", file=file, rule="file.empty")
-    try:
-        data = _load(text, file)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = _at(mark) if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise InputError(
-            f"{where}malformed YAML: {problem}", file=file, rule="yaml.syntax"
-        ) from None
-    if not isinstance(data, dict):
-        raise InputError(
-            f"expected a mapping of keys, found {type(data).__name__}",
-            file=file,
-            rule="yaml.mapping",
-        )
-    return data
-
-
-_ALIAS_MESSAGE = (
-    "anchors and aliases (&name, *name) are not allowed in jobzone files; write the value out"
-)
-
-
-def _load(text: str, file: str) -> Any:
-    """The data in ``text``, refusing what jobzone does not accept in YAML."""
-    # Only a text with one of these characters can hold an anchor or an alias, and few do: the
-    # rest are parsed once.
-    if "&" in text or "*" in text:
-        _refuse_anchors(text, file)
-    loader = _LOADER(text)
-    try:
-        root = loader.get_single_node()
-        if root is None:
-            return None
-        try:
-            return loader.construct_document(root)
-        except _RefusedNodeError as refusal:
-            field = field_path(next(path for node, path in _walk(root) if node is refusal.node))
-            raise InputError(refusal.message, file=file, field=field, rule=refusal.rule) from None
-    finally:
-        loader.dispose()
-
-
-def _walk(root: yaml.Node) -> Iterator[tuple[yaml.Node, tuple[int | str, ...]]]:
-    """Every node of a document with its path (``("tasks", 2, "name")``); a key has the path of
-    its value. Iterative, so a deep document cannot exhaust the stack."""
-    stack: list[tuple[yaml.Node, tuple[int | str, ...]]] = [(root, ())]
-    while stack:
-        node, path = stack.pop()
-        yield node, path
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                stack += [(key, (*path, str(key.value))), (value, (*path, str(key.value)))]
-        elif isinstance(node, yaml.SequenceNode):
-            stack += [(item, (*path, index)) for index, item in enumerate(node.value)]
-
-
-def _refuse_anchors(text: str, file: str) -> None:
-    """Refuse anchors and aliases. An alias repeats a value without copying it, so a few hundred
-    bytes can stand for billions of values (the "billion laughs"), which anything that walks or
-    prints the data, such as an error message, then expands. Scanning the parser's events finds
-    them without building anything."""
-    for event in yaml.parse(text, Loader=_LOADER):
-        if isinstance(event, yaml.NodeEvent) and event.anchor is not None:
-            raise InputError(_at(event.start_mark) + _ALIAS_MESSAGE, file=file, rule="yaml.alias")
-
-
-def _at(mark: Any) -> str:
-    """``line 3, column 6: `` from a PyYAML or libyaml mark, which count from 0."""
-    return f"line {mark.line + 1}, column {mark.column + 1}: "
+# --- Models --------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -227,9 +300,25 @@ _CODES = {
 }
 
 
+def _quoting_repr() -> reprlib.Repr:
+    """A ``repr`` that abbreviates long text and numbers, long lists and deep nesting."""
+    quoting = reprlib.Repr()
+    quoting.maxlevel = 3
+    quoting.maxstring = quoting.maxlong = quoting.maxother = 60
+    return quoting
+
+
+_QUOTING = _quoting_repr()
+
+
+def _clip(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def _short(value: Any) -> str:
-    """``repr(value)``, short enough to quote in a message however long or deep the value."""
-    return repr(value)
+    """``repr(value)`` in at most 80 characters, however long or deep the value: messages quote
+    input, and a megabyte of it (or a list nested 100,000 deep) would swamp or crash them."""
+    return _clip(_QUOTING.repr(value), 80)
 
 
 def schema_problems(error: ValidationError) -> list[SchemaProblem]:
@@ -244,7 +333,7 @@ def schema_problems(error: ValidationError) -> list[SchemaProblem]:
             code = _CODES.get(kind, "field.type")
         message = item["msg"]
         if kind not in ("missing", "extra_forbidden"):
-            message = f"{message} (got {item['input']!r})"
+            message = f"{message} (got {_short(item['input'])})"
         elif kind == "extra_forbidden":
             message = "unknown field; check its spelling against the schema"
         problems.append(SchemaProblem(code=code, path=path, message=message))
