@@ -7,9 +7,13 @@ and long text as block scalars, and replace a file atomically.
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import errno
 import os
+import signal
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -130,6 +134,74 @@ def test_a_folder_is_not_a_document(tmp_path: Path) -> None:
     folder = tmp_path / "looks-like.yaml"
     folder.mkdir()
     assert load_error(folder).rule == "file.regular"
+
+
+class StillBlockedError(Exception):
+    """Not an OSError (as TimeoutError is), so the code under test cannot mistake it for one."""
+
+
+@contextlib.contextmanager
+def deadline(seconds: float) -> Iterator[None]:
+    """Interrupt the block if it takes longer than ``seconds`` (a blocked system call, say)."""
+
+    def expire(signum: int, frame: object) -> None:
+        raise StillBlockedError(f"still blocked after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    with deadline(2):
+        err = load_error(fifo)
+    assert (err.file, err.rule) == (str(fifo), "file.regular")
+
+
+@pytest.mark.parametrize(
+    "code",
+    [errno.EACCES, errno.EISDIR, errno.ELOOP, errno.EIO, errno.EMFILE],
+    ids=errno.errorcode.get,
+)
+def test_a_file_that_cannot_be_opened_is_an_input_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: int
+) -> None:
+    path = write_yaml(tmp_path / "role.yaml", {"a": 1})
+    real_open = os.open
+
+    def failing_open(target: Any, *args: Any, **kwargs: Any) -> int:
+        if Path(target) == path:
+            raise OSError(code, os.strerror(code))
+        return real_open(target, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", failing_open)
+    with pytest.raises(InputError) as info:
+        read_yaml(path)
+    err = info.value
+    assert (err.file, err.rule) == (str(path), "file.readable")
+    assert err.detail == f"cannot read: {os.strerror(code)}"
+
+
+def test_a_read_error_midway_is_an_input_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_yaml(tmp_path / "role.yaml", {"a": 1})
+
+    def failing_read(fd: int, size: int) -> bytes:
+        raise OSError(errno.EIO, os.strerror(errno.EIO))
+
+    monkeypatch.setattr(os, "read", failing_read)
+    with pytest.raises(InputError) as info:
+        read_yaml(path)
+    err = info.value
+    assert (err.file, err.rule) == (str(path), "file.readable")
+    assert err.detail == "cannot read: Input/output error"
 
 
 # --- Documents that break the model ---------------------------------------------------------------

@@ -12,6 +12,7 @@ import contextlib
 import hashlib
 import os
 import reprlib
+import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
@@ -50,26 +51,60 @@ def schema_header(schema_name: str, schema_dir: str = "../schemas") -> str:
 
 def read_yaml(path: Path) -> Any:
     """The YAML mapping in ``path``. Raises InputError naming the file for anything else."""
+    return parse_yaml(_read_text(path), str(path))
+
+
+def _read_text(path: Path) -> str:
+    """The text of a regular file of at most MAX_FILE_BYTES. The checks are made on the opened
+    descriptor, so the file cannot be swapped between checking and reading; ``O_NONBLOCK`` makes
+    opening a FIFO return at once (it is then refused) rather than wait for a writer."""
     file = str(path)
     try:
-        size = path.stat().st_size
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except FileNotFoundError:
         raise NotFoundError("no such file", file=file, rule="file.exists") from None
     except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", file=file, rule="file.readable") from None
-    if not path.is_file():
+        raise _unreadable(file, exc) from None
+    try:
+        data = _read_regular(fd, file)
+    except OSError as exc:
+        raise _unreadable(file, exc) from None
+    finally:
+        os.close(fd)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError("not UTF-8 text", file=file, rule="file.encoding") from None
+
+
+def _read_regular(fd: int, file: str) -> bytes:
+    """The bytes of the regular file open on ``fd``, refusing a file over the limit (however much
+    it grows while being read)."""
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
         raise InputError("not a regular file", file=file, rule="file.regular")
-    if size > MAX_FILE_BYTES:
+    data = _read_at_most(fd, MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        size = max(info.st_size, len(data))
         raise InputError(
             f"file is {size / 1_048_576:.1f} MiB; the limit is {MAX_FILE_BYTES // 1_048_576} MiB",
             file=file,
             rule="file.size",
         )
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise InputError("not UTF-8 text", file=file, rule="file.encoding") from None
-    return parse_yaml(text, file)
+    return data
+
+
+def _read_at_most(fd: int, limit: int) -> bytes:
+    chunks: list[bytes] = []
+    got = 0
+    while got < limit and (chunk := os.read(fd, limit - got)):
+        chunks.append(chunk)
+        got += len(chunk)
+    return b"".join(chunks)
+
+
+def _unreadable(file: str, exc: OSError) -> InputError:
+    return InputError(f"cannot read: {exc.strerror or exc}", file=file, rule="file.readable")
 
 
 def parse_yaml(text: str, file: str) -> Any:
