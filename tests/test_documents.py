@@ -13,6 +13,7 @@ import errno
 import os
 import signal
 import stat
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -447,6 +448,19 @@ def test_atomic_write_creates_and_replaces_without_leftovers(tmp_path: Path) -> 
     assert _listing(target.parent) == ["new.yaml"]
 
 
+def write_error(target: Path, text: str = "new: content\n" * 1000) -> InputError:
+    with pytest.raises(InputError) as info:
+        atomic_write(target, text)
+    err = info.value
+    assert (err.file, err.rule) == (str(target), "file.writable")
+    assert err.message.startswith(f"{target}: cannot ")
+    return err
+
+
+def oserror(code: int) -> OSError:
+    return OSError(code, os.strerror(code))
+
+
 def test_atomic_write_keeps_the_old_file_when_fsync_fails(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -455,45 +469,66 @@ def test_atomic_write_keeps_the_old_file_when_fsync_fails(
     before = _listing(tmp_path)
 
     def failing_fsync(fd: int) -> None:
-        raise OSError(5, "Input/output error")
+        raise oserror(errno.EIO)
 
     monkeypatch.setattr(os, "fsync", failing_fsync)
-    with pytest.raises(OSError, match="Input/output error"):
-        atomic_write(target, "new: content\n" * 1000)
+    assert write_error(target).detail == "cannot write: Input/output error"
     assert target.read_text(encoding="utf-8") == "old: content\n"
     assert _listing(tmp_path) == before
 
 
-def test_atomic_write_keeps_the_old_file_when_the_write_fails(
+def test_atomic_write_keeps_the_old_file_when_the_disk_fills_up(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     target = tmp_path / "role.yaml"
     target.write_text("old: content\n", encoding="utf-8")
-    real_fdopen = os.fdopen
+    real_write = os.write
 
-    class Exploding:
-        def __init__(self, handle: Any) -> None:
-            self.handle = handle
+    def filling_write(fd: int, data: bytes) -> int:
+        """Write the first half, then find the disk full."""
+        if len(data) > 1000:
+            return real_write(fd, data[: len(data) // 2])
+        raise oserror(errno.ENOSPC)
 
-        def __enter__(self) -> Exploding:
-            return self
-
-        def __exit__(self, *exc: object) -> None:
-            self.handle.close()
-
-        def write(self, text: str) -> int:
-            self.handle.write(text[: len(text) // 2])
-            self.handle.flush()
-            raise OSError(28, "No space left on device")
-
-    def fdopen(fd: int, *args: Any, **kwargs: Any) -> Exploding:
-        return Exploding(real_fdopen(fd, *args, **kwargs))
-
-    monkeypatch.setattr(os, "fdopen", fdopen)
-    with pytest.raises(OSError, match="No space left"):
-        atomic_write(target, "new: content\n" * 1000)
+    monkeypatch.setattr(os, "write", filling_write)
+    assert write_error(target).detail == "cannot write: No space left on device"
     assert target.read_text(encoding="utf-8") == "old: content\n"
     assert _listing(tmp_path) == ["role.yaml"]
+
+
+@pytest.mark.parametrize("code", [errno.EROFS, errno.EACCES, errno.EDQUOT], ids=errno.errorcode.get)
+def test_atomic_write_in_a_folder_that_refuses_new_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: int
+) -> None:
+    target = tmp_path / "role.yaml"
+    target.write_text("old: content\n", encoding="utf-8")
+
+    def refusing_mkstemp(*args: Any, **kwargs: Any) -> tuple[int, str]:
+        raise oserror(code)
+
+    monkeypatch.setattr(tempfile, "mkstemp", refusing_mkstemp)
+    assert write_error(target).detail == f"cannot write: {os.strerror(code)}"
+    assert target.read_text(encoding="utf-8") == "old: content\n"
+
+
+def test_atomic_write_where_a_folder_should_be_is_a_file(tmp_path: Path) -> None:
+    (tmp_path / "drafts").write_text("not a folder\n", encoding="utf-8")
+    err = write_error(tmp_path / "drafts" / "new.yaml")
+    assert err.detail == f"cannot create the folder {tmp_path / 'drafts'}: File exists"
+    err = write_error(tmp_path / "drafts" / ".runs" / "new.yaml")
+    assert (
+        err.detail == f"cannot create the folder {tmp_path / 'drafts' / '.runs'}: Not a directory"
+    )
+    assert _listing(tmp_path) == ["drafts"]
+
+
+def test_atomic_write_onto_a_folder_leaves_it_and_no_temporary_file(tmp_path: Path) -> None:
+    target = tmp_path / "role.yaml"
+    (target / "inside").mkdir(parents=True)
+    err = write_error(target)
+    assert err.detail in ("cannot write: Is a directory", "cannot write: Directory not empty")
+    assert _listing(tmp_path) == ["role.yaml"]
+    assert _listing(target) == ["inside"]
 
 
 def test_atomic_write_interrupted_before_replace(

@@ -432,30 +432,59 @@ def dump_model(model: BaseModel, schema_name: str, schema_dir: str = "../schemas
 
 
 def atomic_write(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` so readers see the old file or the new one, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Replace ``path`` with ``text`` so readers see the old file or the new one, never half.
+
+    The text goes to a temporary file beside ``path`` that is then renamed over it, so a symbolic
+    link at ``path`` is replaced, not written through. Any OS error (a full disk, a read-only
+    workspace, a file where a folder should be) is InputError [file.writable] and leaves no
+    temporary file behind; the old file is untouched unless only syncing the folder, after the
+    rename, failed.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _unwritable(path, f"cannot create the folder {exc.filename}", exc) from None
+    try:
+        _replace(path, text.encode("utf-8"))
+        _fsync_dir(path.parent)
+    except OSError as exc:
+        raise _unwritable(path, "cannot write", exc) from None
+
+
+def _replace(path: Path, data: bytes) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".jobzone-tmp")
     try:
-        # mkstemp makes the file private; a workspace is shared, so give it the usual mode.
-        os.fchmod(fd, 0o666 & ~_UMASK)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
+        try:
+            # mkstemp makes the file private; a workspace is shared, so give it the usual mode.
+            os.fchmod(fd, 0o666 & ~_UMASK)
+            _write_all(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
         Path(tmp).replace(path)
     except BaseException:
-        with contextlib.suppress(FileNotFoundError):
+        with contextlib.suppress(OSError):  # the error that brought us here matters more
             Path(tmp).unlink()
         raise
-    _fsync_dir(path.parent)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
 
 
 def _fsync_dir(folder: Path) -> None:
+    """Make the rename durable: it is recorded in the folder, which has to be synced too."""
     fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _unwritable(path: Path, doing: str, exc: OSError) -> InputError:
+    return InputError(f"{doing}: {exc.strerror or exc}", file=str(path), rule="file.writable")
 
 
 def file_sha256(path: Path) -> str:
