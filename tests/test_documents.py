@@ -24,14 +24,17 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
+from jobzone import documents
 from jobzone.assessment import Assessment
 from jobzone.documents import (
     atomic_write,
     dump_model,
+    iter_yaml_files,
     load_model,
     parse_model,
     parse_yaml,
     read_yaml,
+    refuse_links,
 )
 from jobzone.errors import InputError, NotFoundError
 
@@ -553,3 +556,147 @@ def test_atomic_write_gives_files_the_usual_mode_not_a_private_one(tmp_path: Pat
     mask = os.umask(0)
     os.umask(mask)
     assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~mask
+
+
+# --- Symbolic links ------------------------------------------------------------------------------
+
+FILE_LINK = (
+    "is a symbolic link; jobzone does not follow links inside a workspace "
+    "(replace it with the file itself)"
+)
+
+
+def folder_link(folder: Path) -> str:
+    return (
+        f"folder {folder} is a symbolic link; jobzone does not follow links inside a workspace "
+        "(replace it with the folder itself)"
+    )
+
+
+@pytest.fixture
+def ws(tmp_path: Path) -> Path:
+    """A workspace root, resolved as jobzone resolves it, with a ``roles/`` folder; and beside it
+    (in ``elsewhere/``) a file and a folder that links could point at."""
+    root = (tmp_path / "ws").resolve()
+    (root / "roles").mkdir(parents=True)
+    (tmp_path / "elsewhere" / "roles").mkdir(parents=True)
+    write_yaml(tmp_path / "elsewhere" / "secret.yaml", {"secret": 1})
+    write_yaml(tmp_path / "elsewhere" / "roles" / "x.yaml", {"elsewhere": 1})
+    return root
+
+
+def link_error(call: Any, *args: Any, **kwargs: Any) -> InputError:
+    with pytest.raises(InputError) as info:
+        call(*args, **kwargs)
+    assert info.value.rule == "file.symlink"
+    return info.value
+
+
+def test_reading_refuses_a_linked_file_inside_a_workspace(
+    ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    link = ws / "roles" / "x.yaml"
+    link.symlink_to(ws.parent / "elsewhere" / "secret.yaml")
+    assert read_yaml(link) == {"secret": 1}  # without a workspace, as before
+    err = link_error(read_yaml, link, inside=ws)
+    assert (err.file, err.detail) == (str(link), FILE_LINK)
+    err = link_error(load_model, Assessment, link, inside=ws)
+    assert (err.file, err.detail) == (str(link), FILE_LINK)
+    monkeypatch.chdir(ws)
+    err = link_error(read_yaml, Path("roles/x.yaml"), inside=ws)
+    assert (err.file, err.detail) == ("roles/x.yaml", FILE_LINK)
+
+
+def test_reading_refuses_a_dangling_link_as_a_link(ws: Path) -> None:
+    link = ws / "roles" / "x.yaml"
+    link.symlink_to(ws / "roles" / "gone.yaml")
+    assert link_error(read_yaml, link, inside=ws).detail == FILE_LINK
+
+
+def test_reading_refuses_a_path_through_a_linked_folder(ws: Path) -> None:
+    (ws / "roles").rmdir()
+    (ws / "roles").symlink_to(ws.parent / "elsewhere" / "roles")
+    path = ws / "roles" / "x.yaml"
+    assert read_yaml(path) == {"elsewhere": 1}
+    err = link_error(read_yaml, path, inside=ws)
+    assert (err.file, err.detail) == (str(path), folder_link(ws / "roles"))
+
+
+def test_reading_opens_the_file_without_following_a_link(
+    ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A link made between the check and the open is still not followed.
+    link = ws / "roles" / "x.yaml"
+    link.symlink_to(ws.parent / "elsewhere" / "secret.yaml")
+    monkeypatch.setattr(documents, "refuse_links", lambda path, inside: None)
+    assert link_error(read_yaml, link, inside=ws).detail == FILE_LINK
+
+
+@pytest.mark.parametrize("where", ["../elsewhere/secret.yaml", "roles/../../elsewhere/secret.yaml"])
+def test_paths_outside_the_workspace_are_refused(ws: Path, where: str) -> None:
+    path = ws / where
+    for call, args in ((read_yaml, (path,)), (atomic_write, (path, "a: 2\n"))):
+        err = link_error(call, *args, inside=ws)
+        assert (err.file, err.detail) == (
+            str(path),
+            f"is outside the workspace {ws}; jobzone reads and writes only inside it",
+        )
+    assert read_yaml(ws.parent / "elsewhere" / "secret.yaml") == {"secret": 1}
+
+
+def test_writing_refuses_to_replace_a_link_inside_a_workspace(ws: Path) -> None:
+    secret = ws.parent / "elsewhere" / "secret.yaml"
+    link = ws / "roles" / "x.yaml"
+    link.symlink_to(secret)
+    err = link_error(atomic_write, link, "a: 2\n", inside=ws)
+    assert (err.file, err.detail) == (str(link), FILE_LINK)
+    assert link.is_symlink()
+    assert read_yaml(secret) == {"secret": 1}
+    assert _listing(ws / "roles") == ["x.yaml"]
+
+
+def test_writing_refuses_a_path_through_a_linked_folder(ws: Path) -> None:
+    (ws / "drafts").symlink_to(ws.parent / "elsewhere")
+    path = ws / "drafts" / ".runs" / "new.yaml"
+    err = link_error(atomic_write, path, "a: 2\n", inside=ws)
+    assert (err.file, err.detail) == (str(path), folder_link(ws / "drafts"))
+    assert _listing(ws.parent / "elsewhere") == ["roles", "secret.yaml"]
+
+
+def test_writing_inside_a_workspace_creates_missing_folders(ws: Path) -> None:
+    path = ws / "drafts" / ".runs" / "r1" / "request.json"
+    atomic_write(path, "{}\n", inside=ws)
+    assert path.read_text(encoding="utf-8") == "{}\n"
+    assert not (ws / "drafts").is_symlink()
+
+
+def test_writing_without_a_workspace_replaces_a_link_not_its_target(tmp_path: Path) -> None:
+    target = write_yaml(tmp_path / "target.yaml", {"old": 1})
+    link = tmp_path / "link.yaml"
+    link.symlink_to(target)
+    atomic_write(link, "new: 2\n")
+    assert not link.is_symlink()
+    assert read_yaml(link) == {"new": 2}
+    assert read_yaml(target) == {"old": 1}
+
+
+def test_refuse_links_checks_each_existing_part_only(ws: Path) -> None:
+    refuse_links(ws, ws)
+    refuse_links(ws / "roles" / "x.yaml", ws)
+    refuse_links(ws / "drafts" / ".edits" / "x.yaml", ws)  # none of it exists yet
+    (ws / "drafts").symlink_to(ws / "roles", target_is_directory=True)
+    err = link_error(refuse_links, ws / "drafts" / ".lock", ws)
+    assert (err.file, err.detail) == (str(ws / "drafts" / ".lock"), folder_link(ws / "drafts"))
+    assert link_error(refuse_links, ws / "drafts", ws).detail == FILE_LINK
+
+
+def test_yaml_files_in_a_folder_include_links_even_dangling_ones(tmp_path: Path) -> None:
+    write_yaml(tmp_path / "b.yaml", {"b": 1})
+    (tmp_path / "a.yaml").symlink_to(tmp_path / "b.yaml")
+    (tmp_path / "c.yaml").symlink_to(tmp_path / "missing.yaml")
+    (tmp_path / "d.yaml").symlink_to(tmp_path, target_is_directory=True)
+    (tmp_path / "e.yaml").mkdir()
+    write_yaml(tmp_path / "f.yml", {"f": 1})
+    names = [p.name for p in iter_yaml_files(tmp_path)]
+    assert names == ["a.yaml", "b.yaml", "c.yaml", "d.yaml"]
+    assert list(iter_yaml_files(tmp_path / "absent")) == []

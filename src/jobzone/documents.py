@@ -9,6 +9,7 @@ well, and replaces the target atomically so an interruption never leaves half a 
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import reprlib
@@ -49,21 +50,31 @@ def schema_header(schema_name: str, schema_dir: str = "../schemas") -> str:
 # --- Reading -------------------------------------------------------------------------------------
 
 
-def read_yaml(path: Path) -> Any:
-    """The YAML mapping in ``path``. Raises InputError naming the file for anything else."""
-    return parse_yaml(_read_text(path), str(path))
+def read_yaml(path: Path, *, inside: Path | None = None) -> Any:
+    """The YAML mapping in ``path``. Raises InputError naming the file for anything else.
+
+    With ``inside`` (a resolved workspace root), ``path`` must lie in it and be reached through no
+    symbolic link: see :func:`refuse_links`.
+    """
+    if inside is not None:
+        refuse_links(path, inside)
+    return parse_yaml(_read_text(path, follow_links=inside is None), str(path))
 
 
-def _read_text(path: Path) -> str:
+def _read_text(path: Path, *, follow_links: bool) -> str:
     """The text of a regular file of at most MAX_FILE_BYTES. The checks are made on the opened
     descriptor, so the file cannot be swapped between checking and reading; ``O_NONBLOCK`` makes
-    opening a FIFO return at once (it is then refused) rather than wait for a writer."""
+    opening a FIFO return at once (it is then refused) rather than wait for a writer, and
+    ``O_NOFOLLOW`` refuses a link even if one appeared after :func:`refuse_links` looked."""
     file = str(path)
+    flags = os.O_RDONLY | os.O_NONBLOCK | (0 if follow_links else os.O_NOFOLLOW)
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        fd = os.open(path, flags)
     except FileNotFoundError:
         raise NotFoundError("no such file", file=file, rule="file.exists") from None
     except OSError as exc:
+        if exc.errno == errno.ELOOP and not follow_links:
+            raise _link_error(path) from None
         raise _unreadable(file, exc) from None
     try:
         data = _read_regular(fd, file)
@@ -388,8 +399,9 @@ def parse_model(model: type[M], data: Any, file: str) -> M:
         ) from None
 
 
-def load_model(model: type[M], path: Path) -> M:
-    return parse_model(model, read_yaml(path), str(path))
+def load_model(model: type[M], path: Path, *, inside: Path | None = None) -> M:
+    """The document in ``path`` as ``model``; ``inside`` as for :func:`read_yaml`."""
+    return parse_model(model, read_yaml(path, inside=inside), str(path))
 
 
 class _BlockDumper(yaml.SafeDumper):
@@ -431,15 +443,18 @@ def dump_model(model: BaseModel, schema_name: str, schema_dir: str = "../schemas
     return schema_header(schema_name, schema_dir) + dump_yaml(model.model_dump(mode="python"))
 
 
-def atomic_write(path: Path, text: str) -> None:
+def atomic_write(path: Path, text: str, *, inside: Path | None = None) -> None:
     """Replace ``path`` with ``text`` so readers see the old file or the new one, never half.
 
     The text goes to a temporary file beside ``path`` that is then renamed over it, so a symbolic
-    link at ``path`` is replaced, not written through. Any OS error (a full disk, a read-only
-    workspace, a file where a folder should be) is InputError [file.writable] and leaves no
-    temporary file behind; the old file is untouched unless only syncing the folder, after the
-    rename, failed.
+    link at ``path`` is replaced, not written through. With ``inside`` (a resolved workspace
+    root), a link at ``path`` or on the way to it is refused instead: see :func:`refuse_links`.
+    Any OS error (a full disk, a read-only workspace, a file where a folder should be) is
+    InputError [file.writable] and leaves no temporary file behind; the old file is untouched
+    unless only syncing the folder, after the rename, failed.
     """
+    if inside is not None:
+        refuse_links(path, inside)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -493,6 +508,50 @@ def file_sha256(path: Path) -> str:
 
 
 def iter_yaml_files(folder: Path) -> Iterator[Path]:
-    """The ``*.yaml`` files directly in ``folder``, sorted, if it exists."""
+    """The ``*.yaml`` files directly in ``folder``, sorted, if it exists. Symbolic links named
+    ``*.yaml`` are listed too, even dangling ones, so that reading them reports them rather than
+    their vanishing from the list."""
     if folder.is_dir():
-        yield from sorted(p for p in folder.glob("*.yaml") if p.is_file())
+        yield from sorted(p for p in folder.glob("*.yaml") if p.is_symlink() or p.is_file())
+
+
+# --- Symbolic links ------------------------------------------------------------------------------
+
+
+def refuse_links(path: Path, inside: Path) -> None:
+    """Raise InputError [file.symlink] unless ``path`` lies in the workspace root ``inside``
+    (resolved) and neither ``path`` nor any folder between ``inside`` and it is a symbolic link.
+    Parts that do not exist yet pass: writing creates them as real folders.
+
+    A link in a workspace, committed to its repository or planted there, would let a command read
+    or overwrite a file anywhere the user can write, so jobzone refuses it rather than follow it.
+    """
+    absolute = path.absolute()
+    if ".." in absolute.parts or not absolute.is_relative_to(inside):
+        raise InputError(
+            f"is outside the workspace {inside}; jobzone reads and writes only inside it",
+            file=str(path),
+            rule="file.symlink",
+        )
+    current = inside
+    for part in absolute.relative_to(inside).parts:
+        current = current / part
+        try:
+            mode = os.lstat(current).st_mode
+        except OSError:
+            # Missing, or not reachable: nothing under it is a link now, and reading or writing
+            # will report the problem in the OS's words.
+            return
+        if stat.S_ISLNK(mode):
+            raise _link_error(path, None if current == absolute else current)
+
+
+def _link_error(path: Path, folder: Path | None = None) -> InputError:
+    """``path`` is a link, or (given) a ``folder`` on the way to it is."""
+    what, kind = (f"folder {folder} is", "folder") if folder else ("is", "file")
+    return InputError(
+        f"{what} a symbolic link; jobzone does not follow links inside a workspace "
+        f"(replace it with the {kind} itself)",
+        file=str(path),
+        rule="file.symlink",
+    )
