@@ -209,10 +209,17 @@ def test_impossible_values_are_one_input_error(value: str, words: str) -> None:
     assert len(err.message) < 300
 
 
-def test_an_impossible_value_deep_in_the_document_names_its_path() -> None:
-    err = parse_error("a:\n  - {b: 1}\n  - {b: 2026-02-29}\n")
-    assert (err.field, err.rule) == ("a[1].b", "yaml.value")
-    assert err.detail.startswith("line 3: cannot read '2026-02-29' as a date or time")
+@pytest.mark.parametrize(
+    ("text", "field", "line"),
+    [
+        ("a:\n  - {b: 1}\n  - {b: 2026-02-29}\n", "a[1].b", 3),
+        ("a: 1\nb:\n  c: [2026-02-29]\n", "b.c[0]", 3),
+    ],
+)
+def test_an_impossible_value_names_its_path(text: str, field: str, line: int) -> None:
+    err = parse_error(text)
+    assert (err.field, err.rule) == (field, "yaml.value")
+    assert err.detail.startswith(f"line {line}: cannot read '2026-02-29' as a date or time")
 
 
 @pytest.mark.parametrize(
@@ -271,3 +278,16 @@ def test_schema_messages_quote_input_briefly(bad: object, rule: str, quoted: str
     assert (err.field, err.rule) == ("title", rule)
     assert quoted in err.message
     assert len(err.detail) < 200
+
+
+def test_a_long_key_is_cut_short_in_the_field_path() -> None:
+    key = "k" * 100_000  # YAML wants a key this long written as "? key"
+    err = parse_error(f"? {key}\n: 1\n? {key}\n: 2\n")
+    assert err.rule == "yaml.duplicate-key"
+    assert err.field == "k" * 77 + "..."
+    assert len(err.message) < 300
+    data = yaml.safe_load(SEED_TEXT)
+    data["growth"][key] = 1
+    with pytest.raises(InputError) as info:
+        documents.parse_model(Assessment, data, "roles/x.yaml")
+    assert (info.value.field, info.value.rule) == (f"growth.{'k' * 77}...", "field.unknown")

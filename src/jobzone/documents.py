@@ -1,9 +1,21 @@
 """Reading and writing YAML documents safely.
 
-Reading refuses what cannot be a document (missing, empty, oversized, malformed, not a mapping)
-with an :class:`InputError` naming the file, and turns pydantic's complaints into the same shape.
-Writing keeps key order stable and long text as block scalars so that a git diff of a review reads
-well, and replaces the target atomically so an interruption never leaves half a file.
+Reading turns whatever cannot be a document, or could hurt the process reading it, into one
+:class:`InputError` naming the file (and the line and field when there are some):
+
+- a file that is missing, unreadable, not a regular file (a FIFO would block), empty, over
+  1 MiB or not UTF-8;
+- YAML anchors and aliases: a few hundred bytes of aliases can stand for billions of values;
+- a key repeated in a mapping, which YAML would settle silently by keeping the last;
+- a value PyYAML cannot build (``2026-02-30``, a 5,000-digit number), and nesting deeper than
+  the parser can follow;
+- given a workspace (``inside=``), a path outside it or a symbolic link on the way to it, which
+  could make a command read or overwrite a file elsewhere.
+
+Pydantic's complaints take the same shape, quoting the input in at most 80 characters. Writing
+keeps key order stable and long text as block scalars so that a git diff of a review reads well,
+replaces the target atomically so an interruption never leaves half a file, and reports an OS
+error as an InputError naming the file.
 """
 
 from __future__ import annotations
@@ -191,15 +203,17 @@ def _at(mark: Any) -> str:
 
 def _walk(root: yaml.Node) -> Iterator[tuple[yaml.Node, tuple[int | str, ...]]]:
     """Every node of a document with its path (``("tasks", 2, "name")``); a key has the path of
-    its value. Iterative, so a deep document cannot exhaust the stack."""
+    its value, and stands in paths as its text (a list or mapping as a key is refused when built,
+    so none is ever on the path of a refused node). Iterative: a deep document cannot exhaust
+    the stack."""
     stack: list[tuple[yaml.Node, tuple[int | str, ...]]] = [(root, ())]
     while stack:
         node, path = stack.pop()
         yield node, path
         if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                label = _clip(key.value, 80) if isinstance(key, yaml.ScalarNode) else "?"
-                stack += [(key, (*path, label)), (value, (*path, label))]
+            stack += [
+                (child, (*path, key.value)) for key, value in node.value for child in (key, value)
+            ]
         elif isinstance(node, yaml.SequenceNode):
             stack += [(item, (*path, index)) for index, item in enumerate(node.value)]
 
@@ -321,13 +335,15 @@ class SchemaProblem:
 
 
 def field_path(loc: tuple[int | str, ...]) -> str:
-    """``('tasks', 3, 'score')`` -> ``tasks[3].score``."""
+    """``('tasks', 3, 'score')`` -> ``tasks[3].score``. A key is cut to 80 characters: it may be
+    any text in the file, a megabyte long."""
     out = ""
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += f".{part}" if out else str(part)
+            key = _clip(str(part), 80)
+            out += f".{key}" if out else key
     return out or "(document)"
 
 
@@ -402,6 +418,9 @@ def parse_model(model: type[M], data: Any, file: str) -> M:
 def load_model(model: type[M], path: Path, *, inside: Path | None = None) -> M:
     """The document in ``path`` as ``model``; ``inside`` as for :func:`read_yaml`."""
     return parse_model(model, read_yaml(path, inside=inside), str(path))
+
+
+# --- Writing -------------------------------------------------------------------------------------
 
 
 class _BlockDumper(yaml.SafeDumper):
@@ -502,6 +521,9 @@ def _unwritable(path: Path, doing: str, exc: OSError) -> InputError:
     return InputError(f"{doing}: {exc.strerror or exc}", file=str(path), rule="file.writable")
 
 
+# --- Listing, hashing and links ------------------------------------------------------------------
+
+
 def file_sha256(path: Path) -> str:
     """The hash of a file's bytes: how a revision names the canonical version it was based on."""
     return hashlib.sha256(path.read_bytes()).hexdigest()
@@ -513,9 +535,6 @@ def iter_yaml_files(folder: Path) -> Iterator[Path]:
     their vanishing from the list."""
     if folder.is_dir():
         yield from sorted(p for p in folder.glob("*.yaml") if p.is_symlink() or p.is_file())
-
-
-# --- Symbolic links ------------------------------------------------------------------------------
 
 
 def refuse_links(path: Path, inside: Path) -> None:
