@@ -93,10 +93,10 @@ def test_anchors_and_aliases_are_refused(text: str, where: str) -> None:
 
 
 def count_loaders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The texts each loader jobzone makes from now on is given: one loader, one parse."""
+    """The text given to each loader jobzone makes from now on: one loader, one parse."""
     texts: list[str] = []
 
-    class Counting(documents._LOADER):  # type: ignore[name-defined,misc]
+    class Counting(documents._LOADER):
         def __init__(self, stream: str) -> None:
             texts.append(stream)
             super().__init__(stream)

@@ -534,7 +534,7 @@ def iter_yaml_files(folder: Path) -> Iterator[Path]:
     ``*.yaml`` are listed too, even dangling ones, so that reading them reports them rather than
     their vanishing from the list."""
     if folder.is_dir():
-        yield from sorted(p for p in folder.glob("*.yaml") if p.is_symlink() or p.is_file())
+        yield from sorted(p for p in folder.glob("*.yaml") if p.is_file() or p.is_symlink())
 
 
 def refuse_links(path: Path, inside: Path) -> None:
