@@ -5,6 +5,9 @@ number is read here from the scorer (:class:`jobzone.scoring.Score`) and the rub
 to the rubric's display precision and handed over as a string. Commentary references are filled
 from the same score before rendering and reach the templates as plain data, so prose can neither go
 stale nor be run as template code.
+
+Both pages escape every value they show, HTML with autoescape and Markdown with :func:`md_escape`:
+the role's text comes from a file, and must add no markup, link or block to the published page.
 """
 
 from __future__ import annotations
@@ -436,14 +439,69 @@ def _look_next(item: LookNext, others: CanonicalSet, reason: str) -> LookNextEnt
     return LookNextEntry(item.slug, role.title, aijri, role.score.sub_label, reason)
 
 
-def md_cell(text: str) -> str:
-    """Text safe inside one Markdown table cell: pipes escaped, line breaks as ``<br>``."""
-    return re.sub(r"\r?\n", "<br>", text.strip().replace("|", r"\|"))
+class MdSafe(str):
+    """Text that is already Markdown: the Markdown environment shows it without escaping it."""
+
+    __slots__ = ()
 
 
-def md_item(text: str) -> str:
-    """Text safe as one Markdown list item: continuation lines indented under the bullet."""
-    return re.sub(r"\r?\n", "\n  ", text.strip())
+#: The line endings CommonMark reads besides ``\n``.
+_LINE_ENDING = re.compile(r"\r\n?")
+#: Spaces and tabs opening a line, which would make indented code after a blank line.
+_INDENT = re.compile(r"^[ \t]+", re.MULTILINE)
+#: Characters that open or close inline syntax anywhere in a line: escapes, code spans,
+#: emphasis, strikethrough, links and images (``![`` needs the ``[``), and table cells.
+_INLINE_SYNTAX = re.compile(r"[\\`*_~\[\]|]")
+#: An ``&`` that would start a character reference (``&lt;``, ``&#60;``).
+_REFERENCE = re.compile(r"&(?=#|[A-Za-z0-9]+;)")
+#: The places where one backslash stops a line from opening a block, or a heading from losing
+#: its trailing hashes: before an ATX heading's ``#``, a block quote's ``>``, a ``-`` or ``+``
+#: bullet, a line of dashes (thematic break or setext underline) or of ``=`` (setext underline),
+#: and before ``#``s that end a line after a space (a heading's closing sequence).
+_BLOCK_START = re.compile(
+    r"""
+    ^(?= \#{1,6}(?:[ \t]|$)
+       | >
+       | [-+](?:[ \t]|$)
+       | -[- \t]*$
+       | =+[ \t]*$ )
+    | (?<=[ \t])(?=\#+[ \t]*$)
+    """,
+    re.MULTILINE | re.VERBOSE,
+)
+#: The digits of an ordered list marker (``1.``, ``2)``); the backslash goes before its
+#: delimiter, since one before a digit would show.
+_ORDERED_MARKER = re.compile(r"^([0-9]{1,9})(?=[.)](?:[ \t]|$))", re.MULTILINE)
+
+
+def md_escape(value: object) -> MdSafe:
+    """``value`` as Markdown that shows exactly its text and adds no markup, link or block.
+
+    Markdown's own syntax gets a backslash, HTML's (``<`` and a reference-starting ``&``) an
+    entity. Inline syntax is escaped wherever it stands; block syntax only where it opens a line,
+    and every line counts as opening one, wherever the value lands in the template. Leading
+    spaces are dropped rather than escaped: they would only ever make code. Line breaks are kept,
+    so prose keeps its paragraphs; the filters for one-line places replace them. Ordinary
+    punctuation (``.``, ``-`` inside a line, ``(``, ``>=``) stays as it is, so figures and prose
+    read as written. Text that is already :class:`MdSafe` is returned unchanged.
+    """
+    if isinstance(value, MdSafe):
+        return value
+    text = _INDENT.sub("", _LINE_ENDING.sub("\n", str(value)))
+    text = _INLINE_SYNTAX.sub(r"\\\g<0>", text)
+    text = _REFERENCE.sub("&amp;", text).replace("<", "&lt;")
+    text = _BLOCK_START.sub(r"\\", text)
+    return MdSafe(_ORDERED_MARKER.sub(r"\1\\", text))
+
+
+def md_cell(text: str) -> MdSafe:
+    """Text escaped for one Markdown table cell, its line breaks as ``<br>``."""
+    return MdSafe(md_escape(text).strip().replace("\n", "<br>"))
+
+
+def md_item(text: str) -> MdSafe:
+    """Text escaped for one Markdown list item, continuation lines indented under the bullet."""
+    return MdSafe(md_escape(text).strip().replace("\n", "\n  "))
 
 
 def inline(text: str) -> str:
@@ -458,14 +516,24 @@ def paragraphs(text: str) -> list[str]:
 
 @cache
 def _environment(fmt: str) -> Environment:
-    """The Jinja environment of a format: HTML escapes everything, Markdown nothing."""
+    """The Jinja environment of a format; both escape every value they show unless told not to.
+
+    HTML does it with autoescape. Markdown runs each value through :func:`md_escape` as the
+    environment's ``finalize``; filters that build Markdown around the text they escape return
+    :class:`MdSafe`, and so does ``safe``, which marks a macro's output: its values were escaped
+    inside the macro already.
+    """
+    markdown = fmt == "md"
     env = Environment(
         loader=PackageLoader("jobzone", "templates"),
-        autoescape=fmt == "html",
+        autoescape=not markdown,
+        finalize=md_escape if markdown else None,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(md_cell=md_cell, md_item=md_item, inline=inline, paragraphs=paragraphs)
+    env.filters.update(inline=inline, paragraphs=paragraphs)
+    if markdown:
+        env.filters.update(md_cell=md_cell, md_item=md_item, safe=MdSafe)
     return env
