@@ -15,6 +15,7 @@ from click.testing import CliRunner, Result
 from jobzone.assessment import Assessment
 from jobzone.cli import cli
 from jobzone.cli.app import Deps
+from jobzone.documents import dump_yaml
 
 from .drafting_support import DraftingEnv, drafting_environment, vcr_config_for
 from .models import ScriptedModel
@@ -63,7 +64,8 @@ def run_cli(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> RunCli:
 
 
 def write_yaml(path: Path, data: Any) -> Path:
-    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    """Write ``data`` as jobzone writes YAML (no anchors: jobzone refuses them)."""
+    path.write_text(dump_yaml(data), encoding="utf-8")
     return path
 
 

@@ -40,6 +40,7 @@ from jobzone.drafting.openai_model import OpenAIModel
 from jobzone.drafting.pipeline import DraftRun, check_title
 from jobzone.drafting.settings import ModelSettings
 from jobzone.drafts import Draft, load_draft
+from jobzone.progress import Event
 from jobzone.workflow import Workflow
 from jobzone.workspace import Workspace
 
@@ -137,6 +138,8 @@ class DraftingEnv:
     sleeps: list[float] = field(default_factory=list)
     #: Wraps every model the CLI or a workflow asks (tests interrupt or count calls with it).
     wrap: Callable[[Model], Model] = field(default=lambda model: model)
+    #: Hears the CLI's progress events (tests interrupt a run at a chosen point with it).
+    listen: Callable[[Event], None] | None = None
 
     @property
     def workspace(self) -> Workspace:
@@ -161,7 +164,7 @@ class DraftingEnv:
             cli,
             ["--workspace", str(self.root), *args],
             catch_exceptions=False,
-            obj=Deps(models=self.models),
+            obj=Deps(models=self.models, listen=self.listen),
         )
 
     def draft(self, title: str, *args: str) -> Result:

@@ -7,8 +7,9 @@ written here by hand (they are canned and fictional: no model is involved). The 
 message that follows an assistant message.
 
 A *scenario* scripts what goes wrong: per stage, a list of faults served in order (``429`` with
-``retry-after: 1``, ``500``, ``400``, a refusal, an answer cut off by the token limit), then normal
-answers; whether the tasks stage answers with shares summing to 95 (once, or every time); and
+``retry-after: 1``, ``500``, ``400``, a refusal, an answer cut off by the token limit, or a 200
+whose body is no chat completion: an HTML page, JSON cut short, JSON without ``choices``), then
+normal answers; whether the tasks stage answers with shares summing to 95 (once, or every time); and
 whether the commentary stage types a wrong figure and names a role outside the canonical set (on a
 first attempt only, or every time). ``latency_ms`` delays every answer, for the bench.
 
@@ -39,7 +40,13 @@ STAGE_BY_SCHEMA = {
     "CommentaryAnswer": "commentary",
 }
 #: Faults a scenario may script for a stage, served one per request before normal answers.
-FAULTS = ("429", "500", "400", "refusal", "length")
+FAULTS = ("429", "500", "400", "refusal", "length", "html", "cut-json", "no-choices")
+#: Bodies served with status 200 that are not chat completions.
+MALFORMED_BODIES = {
+    "html": ("text/html", "<!DOCTYPE html><html><body><h1>Welcome to nginx!</h1></body></html>"),
+    "cut-json": ("application/json", '{"id": "chatcmpl-fake", "object": "chat.comp'),
+    "no-choices": ("application/json", '{"id": "chatcmpl-fake", "object": "chat.completion"}'),
+}
 FIXED_CREATED = 1_795_219_200  # 2026-11-21, so re-recorded cassettes differ only where it matters
 
 
@@ -77,6 +84,9 @@ SCENARIOS: dict[str, Scenario] = {
         Scenario("truncated", faults={"role": ("length", "length")}),
         Scenario("commentary-wrong-figure-once", commentary="first-wrong"),
         Scenario("commentary-wrong-figure-always", commentary="always-wrong"),
+        Scenario("html-page", faults={"role": ("html",)}),
+        Scenario("cut-json", faults={"role": ("cut-json",)}),
+        Scenario("no-choices", faults={"role": ("no-choices",)}),
     )
 }
 
@@ -699,6 +709,33 @@ def _known_slugs(data: dict[str, Any]) -> set[str]:
     return {str(r.get("slug")) for r in roles if isinstance(r, dict)}
 
 
+#: What a redraft's notes say when reviewers asked for changes (workflow/drafting.py's guidance).
+REVIEWERS_ASKED = "Reviewers asked for these changes"
+
+
+def with_on_call_split(answer: dict[str, Any]) -> dict[str, Any]:
+    """The tasks answer revised as a reviewer asked ("say more about on-call load"): incident
+    response and on-call become two tasks, each half the time."""
+    tasks = []
+    for task in answer["tasks"]:
+        if task["name"] != "Incident response & on-call":
+            tasks.append(task)
+            continue
+        half = task["time_pct"] // 2
+        tasks.append({**task, "name": "Incident response", "time_pct": task["time_pct"] - half})
+        tasks.append(
+            _task(
+                "On-call rotation & escalation",
+                half,
+                1,
+                "not_involved",
+                "Carrying the pager, handing over between shifts and deciding whom to wake is "
+                "about people and accountability; assistants play no real part in it.",
+            )
+        )
+    return {**answer, "tasks": tasks}
+
+
 def answer_for(
     stage: str, messages: list[dict[str, Any]], scenario: Scenario, repair: bool
 ) -> dict[str, Any]:
@@ -711,6 +748,8 @@ def answer_for(
         answer = copy.deepcopy(COMMENTARY_BY_TITLE[key])
     else:
         answer = copy.deepcopy(canned_for(title)[stage])
+    if stage == "tasks" and REVIEWERS_ASKED in str(data.get("notes") or ""):
+        answer = with_on_call_split(answer)
     if stage == "tasks":
         short = scenario.tasks_sum == "always-95" or (
             scenario.tasks_sum == "first-95" and not repair
@@ -787,8 +826,8 @@ class FakeOpenAI:
             self._seq += 1
             return f"chatcmpl-fake{self._seq:04d}"
 
-    def respond(self, raw: bytes) -> tuple[int, dict[str, str], dict[str, Any], Call | None]:
-        """Status, extra headers and JSON body for one request body."""
+    def respond(self, raw: bytes) -> tuple[int, dict[str, str], dict[str, Any] | str, Call | None]:
+        """Status, extra headers and body for one request body: JSON, or text as it is."""
         try:
             body = json.loads(raw)
             fmt = body["response_format"]
@@ -812,6 +851,9 @@ class FakeOpenAI:
             status = int(fault)
             headers = {"retry-after": "1"} if status == 429 else {}
             return status, headers, _error(_FAULT_MESSAGES[status], status), call(status, fault, 0)
+        if fault in MALFORMED_BODIES:
+            kind, text = MALFORMED_BODIES[fault]
+            return 200, {"content-type": kind}, text, call(200, fault, 0)
 
         limit = int(body.get("max_completion_tokens") or 4096)
         answer = answer_for(stage, messages, self.scenario, repair)
@@ -874,9 +916,10 @@ class FakeOpenAI:
                 self._send(status, headers, payload)
 
             def _send(self, status: int, headers: dict[str, str], payload: object) -> None:
-                data = json.dumps(payload).encode("utf-8")
+                text = payload if isinstance(payload, str) else json.dumps(payload)
+                data = text.encode("utf-8")
+                headers = {"content-type": "application/json", **headers}
                 self.send_response(status)
-                self.send_header("content-type", "application/json")
                 self.send_header("content-length", str(len(data)))
                 for name, value in headers.items():
                     self.send_header(name, value)

@@ -74,3 +74,26 @@ class ScriptedModel:
 
     def stages(self) -> list[str]:
         return [c.stage.name for c in self.asked]
+
+
+@dataclass
+class Around:
+    """Another model, with ``before`` run ahead of each call it is asked (to block, time,
+    interrupt or count) and ``after`` once it answered."""
+
+    inner: Model
+    before: Callable[[Call], None] | None = None
+    after: Callable[[Call], None] | None = None
+
+    @property
+    def identity(self) -> ModelIdentity:
+        return self.inner.identity
+
+    def ask(self, call: Call, listener: Listener) -> str:
+        if self.before is not None:
+            self.before(call)
+        try:
+            return self.inner.ask(call, listener)
+        finally:
+            if self.after is not None:
+                self.after(call)

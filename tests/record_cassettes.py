@@ -44,15 +44,15 @@ def record_demo() -> None:
 
     from jobzone import demo
     from jobzone.cli import cli
+    from jobzone.workflow.setup import init
 
     from .drafting_support import cassette_config
     from .fake_openai import FakeOpenAI
 
     demo.CASSETTE.unlink(missing_ok=True)
     with tempfile.TemporaryDirectory() as scratch, FakeOpenAI("clean") as server:
-        workspace = Path(scratch)
-        shutil.copytree(demo.ROLES, workspace / "roles")
-        (workspace / "drafts").mkdir()
+        workspace = init(Path(scratch)).root
+        shutil.copytree(demo.ROLES, workspace / "roles", dirs_exist_ok=True)
         os.environ.pop("JOBZONE_WORKSPACE", None)
         os.environ.update(
             OPENAI_BASE_URL=server.url, OPENAI_API_KEY="recording", JOBZONE_MODEL=demo.MODEL

@@ -316,7 +316,8 @@ def test_unknown_slug_names_the_role_file(run_cli: RunCli, workspace: Path) -> N
     assert result.exit_code == EXIT_INPUT
     line = one_error_line(result)
     assert str(workspace / "roles" / "no-such-role.yaml") in line
-    assert "[file.exists]" in line
+    assert "no canonical role 'no-such-role' and no draft by that name" in line
+    assert "[target.exists]" in line
 
 
 def test_a_good_file_next_to_bad_ones_still_scores(run_cli: RunCli, workspace: Path) -> None:

@@ -16,6 +16,7 @@ import datetime as dt
 import json
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,31 +25,25 @@ import yaml
 from click.testing import Result
 
 from jobzone.assessment import Assessment
+from jobzone.calls import CallRecord, Usage
 from jobzone.canonical import BaseVersion, CanonicalRole, load_canonical
+from jobzone.checking import check
 from jobzone.documents import file_sha256, load_model
-from jobzone.drafting.journal import Journal, RunRequest
-from jobzone.drafting.pipeline import DraftRun
-from jobzone.drafting.records import CallRecord
-from jobzone.drafting.regenerate import regeneration_id, stale_roles
-from jobzone.drafting.usage import Usage
-from jobzone.drafts import (
-    Draft,
-    Kind,
-    Provenance,
-    Status,
-    assessment_hash,
-    findings_of,
-    load_draft,
-    save_draft,
-    shown_score,
-)
-from jobzone.figures import basis_of, self_figures
-from jobzone.history import HistoryEntry
+from jobzone.drafting.journal import Journal, RunOutcome, RunPurpose, RunRequest
+from jobzone.drafting.model import Call
+from jobzone.drafts import Draft, Kind, Provenance, Status, load_draft
+from jobzone.figures import FigureTable, basis_of, stale_roles
+from jobzone.history import Action, HistoryEntry
+from jobzone.progress import Event, Notice, StageAnswered
+from jobzone.references import shown_figures
 from jobzone.review.showing import COLUMN
 from jobzone.scoring import score
+from jobzone.workflow.commentary import regeneration_id
 
 from .drafting_support import MODEL, TESTS, DraftingEnv, stage_of
+from .factories import write_draft
 from .fake_openai import COMMENTARY_BY_TITLE, OUTSIDE_ROLE, WRONG_FIGURE
+from .models import Around
 
 #: The canonical set every test here starts from: the seed MLOps Engineer and a DevOps Engineer
 #: written for these tests, each commentary fresh (written against today's figures).
@@ -142,6 +137,7 @@ def score_edit(env: DraftingEnv, slug: str, task: int, new_score: int) -> Draft:
     assert assessment["tasks"][task]["score"] != new_score
     assessment["tasks"][task]["score"] = new_score
     at = dt.datetime(2026, 11, 21, 10, 0, tzinfo=dt.UTC)
+    checked = check(assessment, load_canonical(env.workspace), subject=f"score-edit-{slug}")
     draft = Draft(
         id=f"score-edit-{slug}",
         kind=Kind.revision,
@@ -151,8 +147,8 @@ def score_edit(env: DraftingEnv, slug: str, task: int, new_score: int) -> Draft:
         base=BaseVersion(slug=slug, sha256=file_sha256(path)),
         created_at=at,
         assessment=assessment,
-        findings=findings_of(assessment, load_canonical(env.workspace)),
-        score=shown_score(assessment),
+        findings=checked.findings,
+        score=checked.shown,
         provenance=Provenance(
             model="by hand",
             endpoint_host="none",
@@ -169,22 +165,22 @@ def score_edit(env: DraftingEnv, slug: str, task: int, new_score: int) -> Draft:
             HistoryEntry(
                 at=at,
                 by="editor",
-                action="drafted",
+                action=Action.drafted,
                 note=f"task {task} of {slug} rescored by hand",
-                content_sha256=assessment_hash(assessment),
+                content_sha256=checked.content_sha256,
             )
         ],
     )
     assert [w.code for w in draft.findings.warnings] == ["commentary.stale"]
-    save_draft(env.workspace, draft)
+    write_draft(env.workspace, draft)
     refused = approve(env, draft.id)
     assert refused.exit_code == 1
     assert "acknowledge them with --accept-warnings" in refused.stderr
     ok(approve(env, draft.id, "--accept-warnings", "--note", SCORE_FIELDS_NOTE))
     approved = load_draft(env.workspace, draft.id)
     assert approved.status is Status.approved
-    assert approved.approvals[-1].accepted_warnings == [
-        "commentary.stale at commentary.written_against"
+    assert [(a.code, a.path) for a in approved.approvals[-1].accepted_warnings] == [
+        ("commentary.stale", "commentary.written_against")
     ]
     return approved
 
@@ -198,6 +194,7 @@ def prepay_commentary(env: DraftingEnv, slug: str, answer: dict[str, Any]) -> st
         env.workspace,
         RunRequest(
             id=run_id,
+            purpose=RunPurpose.commentary,
             title=role.title,
             notes=None,
             model=MODEL,
@@ -234,6 +231,12 @@ def words(text: str) -> str:
     return " ".join(text.split())
 
 
+def filler(env: DraftingEnv, slug: str) -> Callable[[str], str]:
+    """How ``diff`` shows the commentary of ``slug``: every reference filled in."""
+    role = canonical_role(env, slug)
+    return FigureTable.build(role.score, load_canonical(env.workspace).without(slug)).fill
+
+
 # -- the frozen workspace -------------------------------------------------------------------------
 
 
@@ -257,7 +260,7 @@ def test_commentary_needs_one_canonical_slug_or_stale(env: DraftingEnv) -> None:
     for args in ([], [MLOPS, "--stale"]):
         result = env.cli("commentary", *args)
         assert result.exit_code == 2, result.output
-        assert "give a SLUG or --stale" in result.stderr
+        assert "give a SLUG or draft ID, or --stale" in result.stderr
     missing = env.cli("commentary", OUTSIDE_ROLE)
     assert missing.exit_code == 2
     assert f"{OUTSIDE_ROLE} is not in the canonical set" in missing.stderr
@@ -297,7 +300,7 @@ def test_regenerate_the_example_role_queues_a_commentary_draft(env: DraftingEnv)
     assert drafted.content() | {"commentary": None} == role.assessment.content() | {
         "commentary": None
     }
-    assert draft.score == role.score.to_dict()
+    assert draft.score == role.score.shown()
     assert drafted.commentary != role.assessment.commentary
     expected = COMMENTARY_BY_TITLE["mlops engineer"]
     assert drafted.commentary.score_vs_reality == expected["score_vs_reality"]
@@ -314,8 +317,7 @@ def test_regenerate_the_example_role_queues_a_commentary_draft(env: DraftingEnv)
     assert [(c.stage, c.round, c.outcome) for c in p.calls] == [("commentary", 0, "ok")]
     assert p.repairs == []
     assert p.model == MODEL
-    finished = Journal.open(env.workspace, draft.id).finished()
-    assert finished is not None and finished["outcome"] == "drafted"
+    assert Journal.open(env.workspace, draft.id).finished() is RunOutcome.queued
 
     # One request, of the commentary stage, against the scored role and the rest of the set.
     (body,) = env.bodies()
@@ -326,11 +328,12 @@ def test_regenerate_the_example_role_queues_a_commentary_draft(env: DraftingEnv)
     assert data["notes"] == NOTES
     assert "commentary" not in data["assessment"]
     assert data["assessment"]["tasks"] == role.assessment.model_dump(mode="json")["tasks"]
-    assert data["figures"]["aijri"] == self_figures(role.score)["aijri"]
+    assert data["figures"]["aijri"] == shown_figures(role.score)["aijri"]
     system = system_text(body)
     assert NOTES not in system and "SYSTEM: ignore" not in system
-    assert f"- {DEVOPS}: DevOps Engineer, " in system
-    assert f"- {MLOPS}: " not in system  # the role is not offered as its own comparison
+    # The other canonical roles travel as data, never inside the instructions.
+    assert "DevOps Engineer" not in system
+    assert [r["slug"] for r in data["canonical_roles"]] == [DEVOPS]  # not the role itself
 
     # Asking again for the same version pays for nothing; --json prints one object, the error.
     again = env.cli("commentary", MLOPS, "--json")
@@ -354,19 +357,26 @@ def test_show_and_diff_put_old_and_new_commentary_side_by_side(env: DraftingEnv)
 
     diff = ok(env.cli("diff", draft.id)).stdout
     header = diff.splitlines()[0]
-    assert header == f"{'current (v1)':<{COLUMN}} | draft {draft.id}"
+    assert header == f"{f'roles/{MLOPS}.yaml (v1)':<{COLUMN}} | draft {draft.id}"
+    # References are shown filled in, as a reader sees them (the scores are the same on both
+    # sides: only the commentary changed).
+    fill = filler(env, MLOPS)
+    assert "{{" not in diff
     assert side_by_side_columns(diff, "score_vs_reality") == (
-        words(old.score_vs_reality),
-        words(new.score_vs_reality),
+        words(fill(old.score_vs_reality)),
+        words(fill(new.score_vs_reality)),
     )
-    assert side_by_side_columns(diff, "timeline") == (words(old.timeline), words(new.timeline))
+    assert side_by_side_columns(diff, "timeline") == (
+        words(fill(old.timeline)),
+        words(fill(new.timeline)),
+    )
     left, right = side_by_side_columns(diff, "survival_strategy")
-    assert left == words(" ".join(f"- {point}" for point in old.survival_strategy))
-    assert right == words(" ".join(f"- {point}" for point in new.survival_strategy))
+    assert left == words(" ".join(f"- {fill(point)}" for point in old.survival_strategy))
+    assert right == words(" ".join(f"- {fill(point)}" for point in new.survival_strategy))
     (look,) = new.where_to_look_next
     assert side_by_side_columns(diff, "where_to_look_next") == (
         "(none)",
-        words(f"- {DEVOPS}: {look.reason}"),
+        words(f"- {DEVOPS}: {fill(look.reason)}"),
     )
     changed = re.findall(r"^== (\w+)  \(changed\)$", diff, re.M)
     assert changed == [
@@ -488,7 +498,7 @@ def test_approving_a_commentary_revision_leaves_every_score_field_unchanged(
     tampered = draft.model_copy(deep=True)
     tampered.assessment["tasks"][0]["score"] = 5
     tampered.assessment["title"] = "MLOps Engineer (renamed)"
-    save_draft(env.workspace, tampered)
+    write_draft(env.workspace, tampered)
     result = ok(approve(env, draft.id, "--accept-warnings", "--note", "text reviewed"))
     assert f"roles/{MLOPS}.yaml is now version 2" in result.stdout
 
@@ -511,7 +521,7 @@ def test_approving_a_commentary_revision_leaves_every_score_field_unchanged(
     for key in old_data:
         if key not in ("commentary", "version", "history"):
             assert yaml.safe_dump(new_data[key]) == yaml.safe_dump(old_data[key]), key
-    assert score(after).to_dict() == score(before).to_dict()
+    assert score(after).shown() == score(before).shown()
     assert after.tasks == before.tasks and after.title == before.title
 
     # The commentary is the draft's, with the basis it was written against: fresh, not stale.
@@ -543,7 +553,8 @@ def test_commentary_drafted_before_a_score_edit_is_not_approved_over_it(env: Dra
     assert role_path(env, MLOPS).read_bytes() == edited
     diff = ok(env.cli("diff", early.id)).stdout
     assert diff.startswith(f"note: this draft is based on v1 of {MLOPS}, which is no longer ")
-    assert f"{'based on (v1)':<{COLUMN}} | draft {early.id}" in diff
+    assert f"{f'roles/{MLOPS}.yaml (v1)':<{COLUMN}} | draft {early.id}" in diff
+    assert "note: this draft is based on v1 of mlops-engineer" in diff
 
     # The DevOps Engineer's commentary names the MLOps Engineer, so it is stale too.
     assert stale_slugs(check_json(env)) == [DEVOPS, MLOPS]
@@ -591,7 +602,15 @@ def test_score_edit_makes_commentary_stale_and_stale_queues_exactly_that_role(
     assert env.http_requests() == 1
     (row,) = json.loads(result.stdout)["drafts"]
     (draft,) = commentary_drafts(env)
-    assert row == {"id": draft.id, "slug": DEVOPS, "queued": True, "errors": 0, "warnings": 0}
+    assert row == {
+        "id": draft.id,
+        "slug": DEVOPS,
+        "kind": "commentary",
+        "revision": 1,
+        "queued": True,
+        "errors": 0,
+        "warnings": 0,
+    }
     assert draft.base is not None
     assert (draft.base.slug, draft.base.sha256) == (DEVOPS, file_sha256(role_path(env, DEVOPS)))
     (body,) = env.bodies()
@@ -611,21 +630,17 @@ def test_score_edit_makes_commentary_stale_and_stale_queues_exactly_that_role(
     assert role_path(env, MLOPS).read_bytes() == mlops_before
 
 
-def interrupt_on_call(monkeypatch: pytest.MonkeyPatch, call: int) -> list[str]:
-    """Ctrl-C as ``jobzone commentary`` starts its ``call``-th role; returns the roles started."""
-    import jobzone.cli.commentary as command
-
+def interrupt_on_call(env: DraftingEnv, number: int) -> list[str]:
+    """Ctrl-C as ``jobzone commentary`` asks about its ``number``-th role, before the request
+    goes out; returns the titles of the roles asked about."""
     started: list[str] = []
-    real = command.regenerate
 
-    def regenerate(*args: Any, **kwargs: Any) -> Any:
-        role = args[2]
-        started.append(role.slug)
-        if len(started) == call:
+    def before(call: Call) -> None:
+        started.append(json.loads(call.messages[2]["content"])["title"])
+        if len(started) == number:
             raise KeyboardInterrupt
-        return real(*args, **kwargs)
 
-    monkeypatch.setattr(command, "regenerate", regenerate)
+    env.wrap = lambda model: Around(model, before)
     return started
 
 
@@ -643,15 +658,15 @@ def make_both_stale(env: DraftingEnv) -> None:
 
 @pytest.mark.vcr
 def test_stale_run_interrupted_after_the_first_role_resumes_without_duplicates(
-    env: DraftingEnv, monkeypatch: pytest.MonkeyPatch
+    env: DraftingEnv,
 ) -> None:
     make_both_stale(env)
-    with monkeypatch.context() as patch:
-        started = interrupt_on_call(patch, 2)
-        first = env.cli("commentary", "--stale")
-    assert first.exit_code == 1
-    assert "Aborted" in first.stderr
-    assert started == [DEVOPS, MLOPS]
+    started = interrupt_on_call(env, 2)
+    first = env.cli("commentary", "--stale")
+    env.wrap = lambda model: model
+    assert first.exit_code == 130
+    assert "jobzone: interrupted" in first.stderr
+    assert started == ["DevOps Engineer", "MLOps Engineer"]
     assert "[1/2] devops-engineer" in first.stderr
     assert "commentary: asking the model" in first.stderr
     assert "[2/2] mlops-engineer" in first.stderr
@@ -681,20 +696,21 @@ def test_stale_run_interrupted_after_the_first_role_resumes_without_duplicates(
 
 @pytest.mark.vcr
 def test_stale_run_interrupted_after_an_answer_arrived_does_not_pay_for_it_again(
-    env: DraftingEnv, monkeypatch: pytest.MonkeyPatch
+    env: DraftingEnv,
 ) -> None:
     make_both_stale(env)
-    real = DraftRun._commentary_findings
+    role: list[str] = []
 
-    def findings(self: DraftRun, states: Any) -> Any:
-        if self.journal.request.title == "MLOps Engineer":
+    def listen(event: Event) -> None:
+        if isinstance(event, Notice) and event.text.startswith("["):
+            role.append(event.text.split()[-1])
+        elif isinstance(event, StageAnswered) and role[-1] == MLOPS:
             raise KeyboardInterrupt  # Ctrl-C just after the MLOps Engineer's answer arrived
-        return real(self, states)
 
-    with monkeypatch.context() as patch:
-        patch.setattr(DraftRun, "_commentary_findings", findings)
-        first = env.cli("commentary", "--stale")
-    assert first.exit_code == 1
+    env.listen = listen
+    first = env.cli("commentary", "--stale")
+    env.listen = None
+    assert first.exit_code == 130
     assert env.http_requests() == 2
     assert [d.slug for d in commentary_drafts(env)] == [DEVOPS]
     mlops_run = regeneration_id(canonical_role(env, MLOPS))
@@ -702,7 +718,7 @@ def test_stale_run_interrupted_after_an_answer_arrived_does_not_pay_for_it_again
     assert journal.answer("commentary", 0) is not None and journal.finished() is None
 
     second = ok(env.cli("commentary", "--stale"))
-    assert "commentary: answer 0 replayed from the run journal" in second.stderr
+    assert "commentary: answer replayed from the run journal" in second.stderr
     assert env.http_requests() == 2  # the paid-for answer is used, not bought again
     drafts = {d.slug: d for d in commentary_drafts(env)}
     assert sorted(drafts) == [DEVOPS, MLOPS]
@@ -765,7 +781,7 @@ def test_after_changes_are_requested_commentary_can_be_asked_for_again(env: Draf
     ok(env.cli("request-changes", first.id, "--reviewer", REVIEWER, "--note", "shorter, please"))
     redraft = env.cli("redraft", first.id)
     assert redraft.exit_code == 2
-    assert "regenerated with `jobzone commentary`" in redraft.stderr
+    assert f"write it again with `jobzone commentary {first.id}`" in redraft.stderr
 
     result = ok(env.cli("commentary", MLOPS, "--notes", "Shorter, please."))
     assert env.http_requests() == 2
@@ -799,7 +815,7 @@ def test_commentary_draft_is_based_on_its_role_even_when_another_has_its_title_a
 
     run_id = prepay_commentary(env, DEVOPS, COMMENTARY_BY_TITLE["devops engineer"])
     result = ok(env.cli("commentary", DEVOPS))
-    assert "answer 0 replayed from the run journal" in result.stderr
+    assert "answer replayed from the run journal" in result.stderr
     assert env.http_requests() == 0
     draft = load_draft(env.workspace, run_id)
     assert draft.base is not None
@@ -807,7 +823,8 @@ def test_commentary_draft_is_based_on_its_role_even_when_another_has_its_title_a
 
     diff = ok(env.cli("diff", draft.id)).stdout
     old = canonical_role(env, DEVOPS).assessment.commentary
-    assert side_by_side_columns(diff, "score_vs_reality")[0] == words(old.score_vs_reality)
+    fill = filler(env, DEVOPS)
+    assert side_by_side_columns(diff, "score_vs_reality")[0] == words(fill(old.score_vs_reality))
     ok(approve(env, draft.id))
     assert load_model(Assessment, role_path(env, DEVOPS)).version == 2
     assert role_path(env, "cloud-engineer").read_bytes() == cloud_before

@@ -2,8 +2,8 @@
 
 The cassettes here were recorded against the fake server's scripted scenarios (the marker
 ``fake_scenario`` names each); a real endpoint cannot be made to fail on cue, so these are only
-ever re-recorded against tests/fake_openai.py. Retries never really sleep: the pipeline's sleep is
-a recorder, and the tests assert what it was asked to wait.
+ever re-recorded against tests/fake_openai.py. Retries never really sleep: the model's sleep is a
+recorder, and the tests assert what it was asked to wait.
 """
 
 from __future__ import annotations
@@ -114,10 +114,13 @@ def test_draft_still_invalid_after_repairs_is_kept_with_findings(
 @pytest.mark.vcr
 @pytest.mark.fake_scenario("rate-limited")
 def test_429_waits_for_retry_after_then_succeeds(drafting_env: DraftingEnv) -> None:
-    draft = drafting_env.pipeline().execute()
+    result = drafting_env.draft(TITLE)
+    assert result.exit_code == 0, result.output
+    assert "tasks: HTTP 429 (rate limited); retrying in 1.0 s" in result.stderr
+    (draft,) = drafting_env.drafts()
     calls = draft.provenance.calls
-    tasks = [(c.attempt, c.outcome) for c in calls if c.stage == "tasks"]
-    assert tasks == [(1, "http 429"), (2, "ok")]
+    tasks = [(c.attempt, c.outcome, c.status) for c in calls if c.stage == "tasks"]
+    assert tasks == [(1, "http", 429), (2, "ok", None)]
     assert drafting_env.sleeps == [1.0]  # the server's Retry-After, honoured exactly
     assert len(calls) == 5
     assert draft.findings.errors == []
@@ -127,10 +130,11 @@ def test_429_waits_for_retry_after_then_succeeds(drafting_env: DraftingEnv) -> N
 @pytest.mark.vcr
 @pytest.mark.fake_scenario("server-errors")
 def test_500_twice_then_success_takes_three_attempts(drafting_env: DraftingEnv) -> None:
-    draft = drafting_env.pipeline().execute()
+    assert drafting_env.draft(TITLE).exit_code == 0
+    (draft,) = drafting_env.drafts()
     calls = draft.provenance.calls
-    profile = [(c.attempt, c.outcome) for c in calls if c.stage == "profile"]
-    assert profile == [(1, "http 500"), (2, "http 500"), (3, "ok")]
+    profile = [(c.attempt, c.outcome, c.status) for c in calls if c.stage == "profile"]
+    assert profile == [(1, "http", 500), (2, "http", 500), (3, "ok", None)]
     # No Retry-After: exponential backoff with up to a second of jitter.
     first, second = drafting_env.sleeps
     assert 1.0 <= first <= 2.0
@@ -145,7 +149,8 @@ def stopped(env: DraftingEnv, result: Any, error: str) -> dict[str, Any]:
     assert result.exit_code == 1, result.output
     reported = json.loads(result.stdout)
     assert reported["error"] == error
-    assert "Resume with: jobzone draft --resume" in result.stderr
+    run_id = env.only_run().request.id
+    assert f"continue with `jobzone draft --resume {run_id}`" in result.stderr
     assert env.drafts() == []
     assert env.only_run().finished() is None
     assert env.sleeps == []
@@ -160,7 +165,7 @@ def test_400_is_not_retried(drafting_env: DraftingEnv) -> None:
     reported = stopped(drafting_env, result, "ModelCallError")
     assert "HTTP 400" in reported["message"]
     calls = drafting_env.only_run().calls()
-    assert [(c.stage, c.attempt, c.outcome) for c in calls] == [("role", 1, "http 400")]
+    assert [(c.stage, c.attempt, c.outcome, c.status) for c in calls] == [("role", 1, "http", 400)]
     assert drafting_env.http_requests() == 1
 
 
@@ -192,3 +197,30 @@ def test_truncated_answer_retried_once_with_twice_the_room(drafting_env: Draftin
     assert (first["max_completion_tokens"], second["max_completion_tokens"]) == (limit, limit * 2)
     assert first["messages"] == second["messages"]
     assert drafting_env.http_requests() == 2
+
+
+@pytest.mark.vcr
+@pytest.mark.parametrize(
+    "said",
+    [
+        pytest.param("an HTML or XML page", marks=pytest.mark.fake_scenario("html-page")),
+        pytest.param("text that is not valid JSON", marks=pytest.mark.fake_scenario("cut-json")),
+        pytest.param("JSON without choices", marks=pytest.mark.fake_scenario("no-choices")),
+    ],
+    ids=["html-page", "cut-json", "no-choices"],
+)
+def test_a_body_that_is_not_a_chat_completion_stops_the_run(
+    drafting_env: DraftingEnv, said: str
+) -> None:
+    """Defect 10: a proxy's HTML page, JSON cut short, or JSON without ``choices`` (all with
+    status 200) stop the run with one line naming the endpoint and how to resume, not a
+    traceback; the attempt is recorded as malformed and is not retried."""
+    result = drafting_env.draft(TITLE, "--json")
+    reported = stopped(drafting_env, result, "ModelCallError")
+    assert said in reported["message"]
+    assert f"{drafting_env.base_url} answered with" in reported["message"]
+    # Two lines: the run's id as it starts, then the error with how to resume.
+    assert len(result.stderr.strip().splitlines()) == 2
+    calls = drafting_env.only_run().calls()
+    assert [(c.stage, c.attempt, c.outcome) for c in calls] == [("role", 1, "malformed")]
+    assert drafting_env.http_requests() == 1

@@ -93,6 +93,7 @@ def test_approving_a_new_role_adds_version_1(workspace: Path, run_cli: RunCli) -
         "required": 1,
         "slug": NEW_SLUG,
         "version": 1,
+        "unchanged": False,
     }
     role = read_role(workspace, NEW_SLUG)
     assert (role.version, role.title) == (1, "ML Platform Engineer")
@@ -153,7 +154,7 @@ def test_warnings_must_be_acknowledged_with_a_note(
     result = run_cli("approve", "warned", "--reviewer", "alice", *flags)
 
     assert result.exit_code == 1
-    assert "1 warnings" in result.stderr and "--accept-warnings" in result.stderr
+    assert "1 warning to acknowledge" in result.stderr and "--accept-warnings" in result.stderr
     assert_untouched(workspace, "warned", seed)
 
 
@@ -169,11 +170,16 @@ def test_acknowledged_warnings_are_recorded_with_the_approval(
     assert result.exit_code == 0, result.output
     draft = read_draft(workspace, "warned")
     [approval] = draft.approvals
-    assert approval.accepted_warnings == [
-        "evidence.stale-source at evidence.job_posting_trends.sources[0].date"
-    ]
+    [accepted] = approval.accepted_warnings
+    assert (accepted.code, accepted.path) == (
+        "evidence.stale-source",
+        "evidence.job_posting_trends.sources[0].date",
+    )
+    assert "2019-01-08" in accepted.message  # the finding as it was, on this content
     assert approval.note == "deliberate"
-    assert read_role(workspace).history[-1].note == "deliberate"
+    approved = read_role(workspace).history[-1]
+    assert approved.note == "deliberate"
+    assert approved.acknowledged == [accepted]
 
 
 def test_a_new_role_draft_for_an_existing_slug_is_a_conflict(
@@ -215,7 +221,7 @@ def test_a_hand_edited_canonical_file_makes_the_base_stale(
     result = run_cli("approve", "rev-1", "--reviewer", "alice")
 
     assert result.exit_code == 1
-    assert "redraft it against the current version" in result.stderr
+    assert "jobzone rebase rev-1" in result.stderr
     assert_untouched(workspace, "rev-1", seed)
 
 
@@ -286,7 +292,7 @@ def test_no_reviewer_name_anywhere_is_an_error(workspace: Path, run_cli: RunCli)
 def test_the_reviewer_comes_from_the_environment(
     workspace: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    make_draft(workspace, "rev-1")
+    make_draft(workspace, "rev-1", change=retitle_first_task)
     monkeypatch.setenv("JOBZONE_REVIEWER", "env reviewer")
     monkeypatch.setattr("jobzone.identity.git_user_name", lambda: "git person")
 
@@ -309,7 +315,7 @@ def test_the_reviewer_falls_back_to_git(
 def test_the_option_wins_over_the_environment(
     workspace: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    make_draft(workspace, "rev-1")
+    make_draft(workspace, "rev-1", change=retitle_first_task)
     monkeypatch.setenv("JOBZONE_REVIEWER", "env reviewer")
 
     assert run_cli("approve", "rev-1", "--reviewer", "carol").exit_code == 0

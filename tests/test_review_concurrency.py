@@ -25,6 +25,7 @@ from .factories import (
     jobzone_argv,
     kept_versions,
     make_draft,
+    make_workspace,
     read_draft,
     read_role,
     retitle_first_task,
@@ -145,9 +146,7 @@ def test_a_crash_at_any_step_leaves_queue_and_set_consistent(
     seed = EXAMPLE_PATH.read_bytes()
     spaces: list[Path] = []
     for n, case in enumerate(CASES):
-        ws = tmp_path / f"ws-{n}-{case.step}-{case.kind.value}"
-        (ws / "roles").mkdir(parents=True)
-        (ws / "drafts").mkdir()
+        ws = make_workspace(tmp_path / f"ws-{n}-{case.step}-{case.kind.value}")
         (ws / "roles" / f"{SEED_SLUG}.yaml").write_bytes(seed)
         make_draft(ws, "d", kind=case.kind, change=retitle_first_task)
         spaces.append(ws)

@@ -15,8 +15,8 @@ from jobzone.errors import ConflictError
 from jobzone.workflow import Workflow
 from jobzone.workspace import Workspace
 
-from .conftest import RunCli
-from .factories import NEW_SLUG, make_draft, read_draft, tree
+from .conftest import RunCli, write_yaml
+from .factories import NEW_SLUG, make_draft, read_draft, retitle_first_task, tree
 
 RENAME_SLUG = """\
 import sys, yaml
@@ -81,12 +81,12 @@ def test_a_draft_write_that_would_rewrite_its_history_is_refused(workspace: Path
 def test_approval_refuses_a_role_whose_history_was_rewritten_since_it_was_kept(
     workspace: Path, run_cli: RunCli
 ) -> None:
-    make_draft(workspace, "first")
+    make_draft(workspace, "first", change=retitle_first_task)
     assert run_cli("approve", "first", "--reviewer", "ann").exit_code == 0  # keeps v1 and v2
     role_file = workspace / "roles" / "mlops-engineer.yaml"
     data = yaml.safe_load(role_file.read_text("utf-8"))
     data["history"][0]["by"] = "someone else"  # a hand edit of the past
-    role_file.write_text(yaml.safe_dump(data, sort_keys=False), "utf-8")
+    write_yaml(role_file, data)
     make_draft(workspace, "second")
     result = run_cli("approve", "second", "--reviewer", "ann")
     assert result.exit_code == 1
@@ -97,8 +97,8 @@ def test_check_names_the_roles_whose_commentary_is_stale(workspace: Path, run_cl
     role_file = workspace / "roles" / "mlops-engineer.yaml"
     data = yaml.safe_load(role_file.read_text("utf-8"))
     data["tasks"][0]["score"] = 3  # a score edit the commentary was not written against
-    role_file.write_text(yaml.safe_dump(data, sort_keys=False), "utf-8")
+    write_yaml(role_file, data)
     result = run_cli("check")
     assert result.exit_code == 0  # a warning, not an error
     assert "commentary.stale" in result.stdout
-    assert "1 roles with stale commentary (mlops-engineer)" in result.stdout
+    assert "1 role with stale commentary (mlops-engineer)" in result.stdout

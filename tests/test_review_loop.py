@@ -19,6 +19,7 @@ from .factories import (
     make_draft,
     read_draft,
     read_role,
+    retitle_first_task,
     tasks_sum_95_and_duplicate,
 )
 
@@ -43,7 +44,12 @@ def test_draft_queue_show_request_changes_edit_approve_roles_history(
     workspace: Path, run_cli: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("JOBZONE_REVIEWER", "alice")
-    make_draft(workspace, DRAFT_ID, change=tasks_sum_95_and_duplicate)
+
+    def retitle_and_break(assessment: dict[str, Any]) -> None:
+        retitle_first_task(assessment)  # a real change, which the fix below keeps
+        tasks_sum_95_and_duplicate(assessment)
+
+    make_draft(workspace, DRAFT_ID, change=retitle_and_break)
     role_before = history(run_cli, SEED_SLUG)
     steps = [history(run_cli, DRAFT_ID)]
 
@@ -96,7 +102,7 @@ def test_draft_queue_show_request_changes_edit_approve_roles_history(
     # roles: the canonical set holds the new version (and only the role, not its kept versions).
     roles = json.loads(run_cli("roles", "--json").stdout)
     assert [(r["slug"], r["aijri"]) for r in roles["roles"]] == [(SEED_SLUG, 42.6)]
-    assert roles["broken"] == []
+    assert roles["unreadable"] == []
     assert run_cli("check").exit_code == 0
     role = read_role(workspace)
     assert role.version == 2

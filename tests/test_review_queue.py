@@ -31,6 +31,8 @@ hermetic = pytest.fixture(autouse=True)(hermetic_env)
 DAY = dt.timedelta(days=1)
 FIELDS = {
     "id",
+    "slug",
+    "required",
     "title",
     "kind",
     "status",
@@ -133,7 +135,8 @@ def test_the_table_has_one_line_per_draft(mixed: Path, run_cli: RunCli) -> None:
     result = run_cli("queue")
 
     assert result.exit_code == 0
-    lines = result.stdout.splitlines()
+    header, *lines = result.stdout.splitlines()
+    assert header.split()[:4] == ["ID", "STATUS", "KIND", "AIJRI"]
     assert len(lines) == 6
     first = lines[0].split()
     assert first[:4] == ["pending-old", "pending", "new", "-"]
@@ -279,7 +282,7 @@ def test_an_unreadable_draft_is_named(mixed: Path, run_cli: RunCli) -> None:
     assert result.exit_code == 2
     assert "broken.yaml" in result.stderr
     # The rest of the queue still lists, in text and in JSON.
-    listed = [line.split()[0] for line in result.stdout.splitlines()]
+    listed = [line.split()[0] for line in result.stdout.splitlines()[1:]]
     assert listed and "broken" not in listed
     as_json = run_cli("queue", "--json")
     assert as_json.exit_code == 2

@@ -78,9 +78,9 @@ def test_show_gives_provenance_history_and_the_changes_of_a_revision(
     assert not [line for line in out.splitlines() if line.lstrip().startswith("# !!")]
     provenance = out.split("== provenance ==\n", 1)[1]
     assert f"model      {MODEL} at api.example.test" in provenance
-    assert "calls      2 (1 failed or rejected attempts)" in provenance
+    assert "calls      2 (1 failed or rejected attempt), 0 repairs" in provenance
     assert f"cost ${COST_USD:.4f}" in provenance
-    assert "drafted            drafting bot" in out.split("== history ==", 1)[1]
+    assert "drafted                drafting bot" in out.split("== history ==", 1)[1]
     changes = out.split("== changes against the canonical version ==\n", 1)[1]
     assert "-- name: ML pipeline design & architecture\n" in changes
     assert "+- name: ML pipeline design and architecture\n" in changes
@@ -96,7 +96,7 @@ def test_show_json_has_the_draft_and_its_changes(workspace: Path, run_cli: RunCl
         "evidence.job_posting_trends.sources[0].date"
     ]
     assert data["provenance"]["cost_usd"] == COST_USD
-    assert "+      date: '2019-01-08'" in data["changes"]
+    assert "+      date: '2019-01-08'" in data["changes"]["unified"]
 
 
 def test_a_new_role_has_no_changes_section(workspace: Path, run_cli: RunCli) -> None:
@@ -217,7 +217,7 @@ def test_a_superseded_base_is_diffed_as_it_was_and_flagged(
 
     assert found[0] == (
         "note: this draft is based on v2 of mlops-engineer, which is no longer current "
-        "(now v3); redraft it before approving"
+        "(now v3); rebase it (`jobzone rebase from-v2`) before approving"
     )
     assert found[1] == "--- roles/mlops-engineer.yaml (v2)"
     changed = [line for line in found[3:] if line[:1] in "+-"]

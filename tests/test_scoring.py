@@ -23,11 +23,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jobzone.assessment import Assessment
-from jobzone.errors import InputError
+from jobzone.errors import UnscorableError
 from jobzone.rubric import load_rubric
 from jobzone.scoring import Score, score, zone_of
 
-from .conftest import EXAMPLE_PATH, RunCli
+from .conftest import EXAMPLE_PATH, RunCli, write_yaml
 
 # --- The methodology, restated -------------------------------------------------------------------
 
@@ -215,7 +215,7 @@ def test_worked_example_figures(example: Assessment) -> None:
     assert s.growth_modifier == Fraction("1.05")
     # Exact: 3.05 x 1.20 x 1.02 x 1.05, shown as 3.9199.
     assert s.raw == Fraction("3.91986")
-    assert s.to_dict()["raw"] == 3.9199
+    assert s.shown().raw == 3.9199
     assert s.shown_aijri == Decimal("42.6")
     assert s.zone == "Yellow"
     assert s.sub_label == "Yellow (Urgent)"
@@ -277,7 +277,7 @@ def test_worked_example_through_cli_text(run_cli: RunCli) -> None:
 def test_time_shares_not_summing_to_100_cannot_be_scored() -> None:
     data = seed_data()
     data["tasks"][0]["time_pct"] += 5
-    with pytest.raises(InputError) as info:
+    with pytest.raises(UnscorableError) as info:
         scored(data)
     assert info.value.rule == "tasks.time-sum"
     assert "105" in info.value.message
@@ -445,8 +445,7 @@ def test_override_publishes_its_score_and_keeps_the_formula() -> None:
 
 def test_override_through_cli_json(run_cli: RunCli, workspace: Path) -> None:
     data = with_override(seed_data(), 10.0)
-    path = workspace / "drafts" / "overridden.yaml"
-    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    write_yaml(workspace / "drafts" / "overridden.yaml", data)
     result = run_cli("score", "drafts/overridden.yaml", "--json")
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
@@ -472,8 +471,8 @@ def test_clamped_at_100_when_the_formula_passes_it() -> None:
     assert s.aijri == 100
     assert s.clamped
     assert s.shown_aijri == Decimal("100.0")
-    assert s.to_dict()["clamped"] is True
-    assert s.to_dict()["aijri"] == 100.0
+    assert s.shown().clamped is True
+    assert s.shown().aijri == 100.0
 
 
 def test_lowest_raw_gives_zero_without_clamping() -> None:

@@ -30,10 +30,12 @@ EXIT_INTERRUPTED = 130
 
 @dataclass(frozen=True)
 class Deps:
-    """What the CLI uses from outside, replaceable by a caller (tests pass a model factory
-    through click's ``obj`` instead of patching modules)."""
+    """What the CLI uses from outside, replaceable by a caller through click's ``obj`` (tests
+    pass a model factory, and listen to progress, instead of patching modules)."""
 
     models: ModelFactory | None = None
+    #: Hears every progress event too, after it is shown.
+    listen: Callable[[Event], None] | None = None
 
 
 def _root(ctx: click.Context) -> click.Context:
@@ -95,13 +97,18 @@ def workspace() -> Workspace:
     return Workspace.locate(_root(ctx).meta.get("jobzone.workspace"))
 
 
-def progress(quiet: bool) -> Callable[[Event], None]:
-    """Progress on stderr, as lines; nothing with --json."""
-    from jobzone.progress import describe
+def progress(quiet: bool, listen: Callable[[Event], None] | None = None) -> Callable[[Event], None]:
+    """Progress on stderr, as lines: notices always (a recovered approval, how to resume), the
+    stages of a run unless ``quiet`` (--json)."""
+    from jobzone.progress import Notice, describe
 
     def show(event: Event) -> None:
-        if not quiet:
+        if isinstance(event, Notice):
+            click.echo(f"jobzone: {event.text}", err=True)
+        elif not quiet:
             click.echo(f"  {describe(event)}", err=True)
+        if listen is not None:
+            listen(event)
 
     return show
 
@@ -111,8 +118,8 @@ def workflow(quiet: bool = False) -> Workflow:
     from jobzone.workflow import Workflow
 
     deps = _root(click.get_current_context()).obj
-    models = deps.models if isinstance(deps, Deps) and deps.models else _openai_models
-    return Workflow(workspace(), progress(quiet), models)
+    deps = deps if isinstance(deps, Deps) else Deps()
+    return Workflow(workspace(), progress(quiet, deps.listen), deps.models or _openai_models)
 
 
 def reading(quiet: bool = False) -> Workflow:

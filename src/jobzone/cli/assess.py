@@ -43,6 +43,7 @@ def load_target(target: str) -> Target:
     """Read what ``target`` names; a draft file or id gives the draft's assessment."""
     from jobzone.documents import read_yaml
     from jobzone.drafts import load_draft
+    from jobzone.errors import NotFoundError
     from jobzone.review.targets import resolve_draft
     from jobzone.workspace import check_name
 
@@ -59,7 +60,15 @@ def load_target(target: str) -> Target:
     if role_path.exists() or role_path.is_symlink():
         data = read_yaml(role_path, inside=wf.workspace.root)
         return Target(wf.workspace.relative(role_path), data, target, role_path)
-    draft = load_draft(wf.workspace, resolve_draft(wf.workspace, target))
+    try:
+        draft_id = resolve_draft(wf.workspace, target)
+    except NotFoundError as exc:
+        raise NotFoundError(
+            f"no canonical role {target!r} and no draft by that name; {exc.detail}",
+            file=str(role_path),
+            rule="target.exists",
+        ) from None
+    draft = load_draft(wf.workspace, draft_id)
     return Target(f"draft {draft.id}", draft.assessment, draft.id)
 
 

@@ -47,8 +47,7 @@ def commentary_cmd(
     by = author_name()
     results = []
     for i, name in enumerate(targets, 1):
-        if stale:
-            wf.notify(Notice(f"[{i}/{len(targets)}] {name}"))
+        wf.notify(Notice(f"[{i}/{len(targets)}] {name}"))
         results.append(regenerate(wf, name, notes=notes, by=by, model_name=model))
     if not stale and not results[0].queued:
         # Raised before anything is printed, so that --json prints one object: the error.

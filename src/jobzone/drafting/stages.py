@@ -52,16 +52,15 @@ def answer_model(
     first: dict[str, tuple[Any, Any]] | None = None,
 ) -> type[Answer]:
     """An answer with the fields of ``source``, each required, with its constraints and
-    description, named ``prefix`` + its name; ``types`` gives some of them another type; the
-    fields of ``first`` come before them."""
+    description, named ``prefix`` + its name; ``types`` gives some of them another type (as it
+    is: without the file's constraints); the fields of ``first`` come before them."""
     fields: dict[str, Any] = dict(first or {})
     for field_name, info in source.model_fields.items():
-        if field_name not in skip:
-            kind = (types or {}).get(field_name, info.annotation)
-            fields[prefix + field_name] = (
-                _retyped(info, kind),
-                Field(description=info.description),
-            )
+        if field_name in skip:
+            continue
+        given = (types or {}).get(field_name)
+        kind = given if given is not None else _retyped(info, info.annotation)
+        fields[prefix + field_name] = (kind, Field(description=info.description))
     model: type[Answer] = create_model(name, __base__=Answer, **fields)
     return model
 
@@ -142,7 +141,11 @@ ProfileAnswer = _profile_answer()
 CommentaryAnswer = answer_model(
     "CommentaryAnswer",
     Commentary,
-    types={"where_to_look_next": list[answer_model("LookNextAnswer", LookNext)]},  # type: ignore[misc]
+    types={
+        "where_to_look_next": list[  # type: ignore[misc]
+            answer_model("LookNextAnswer", LookNext, types={"slug": str})
+        ]
+    },
     skip=("written_against",),
 )
 

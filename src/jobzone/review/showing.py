@@ -241,9 +241,10 @@ def provenance_lines(draft: Draft) -> list[str]:
     retried = sum(1 for c in p.calls if c.outcome is not CallOutcome.ok)
     cost = f"${p.cost_usd:.4f}" if p.cost_usd is not None else "unknown"
     lines = [
-        f"model      {p.model} at {p.endpoint_host} (temperature {p.temperature})",
-        f"calls      {len(p.calls)} ({retried} failed or rejected attempts), "
-        f"{len(p.repairs)} repairs",
+        f"model      {p.model} at {p.endpoint_host} (temperature "
+        f"{p.temperature if p.temperature is not None else 'the server default'})",
+        f"calls      {len(p.calls)} ({plural(retried, 'failed or rejected attempt')}), "
+        f"{plural(len(p.repairs), 'repair')}",
         f"tokens     {p.usage.prompt_tokens:,} prompt ({p.usage.cached_tokens:,} cached), "
         f"{p.usage.completion_tokens:,} completion; cost {cost} ({p.prices} prices)",
         "prompts    " + ", ".join(f"{k} {v}" for k, v in sorted(p.prompt_versions.items())),

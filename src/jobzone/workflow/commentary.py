@@ -24,7 +24,7 @@ from jobzone.checking import score_or_none
 from jobzone.drafting.journal import Journal, RunOutcome, RunPurpose, RunRequest
 from jobzone.drafting.model import Model
 from jobzone.drafts import Draft, Kind, Provenance, Status, draft_path
-from jobzone.errors import ConflictError, InputError
+from jobzone.errors import ConflictError, InputError, NotFoundError
 from jobzone.history import Action, now
 from jobzone.review.targets import resolve_draft
 from jobzone.workflow import Workflow
@@ -78,7 +78,7 @@ def regenerate(
                 return Regeneration(existing, queued=False)
             plan = _role_plan(s, role, notes, by, model)
         else:
-            draft = s.open_draft(resolve_draft(wf.workspace, target), "new commentary")
+            draft = s.open_draft(_draft_named(s, target), "new commentary")
             plan = _draft_plan(s, draft, notes, by, model)
     drafted = execute(wf, plan)
     if role is not None:
@@ -98,6 +98,16 @@ def regenerate(
         s.save(latest)
         plan.journal.finish(RunOutcome.queued, latest.id)
         return Regeneration(latest, queued=True)
+
+
+def _draft_named(s: Session, target: str) -> str:
+    """The draft ``target`` names, when no canonical role has that slug."""
+    try:
+        return resolve_draft(s.workspace, target)
+    except NotFoundError as exc:
+        raise NotFoundError(
+            f"{target} is not in the canonical set, and {exc.detail}", rule="commentary.target"
+        ) from None
 
 
 def _existing(s: Session, role: CanonicalRole) -> Draft | None:

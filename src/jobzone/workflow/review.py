@@ -139,7 +139,8 @@ def _current_base(s: Session, draft: Draft) -> Assessment | None:
 def _tally(note: str | None, count: int, required: int) -> str | None:
     if required == 1:
         return note
-    return _join(f"approval {count} of {required}", note)
+    tally = f"approval {count} of {required}"
+    return f"{tally}: {note}" if note else tally
 
 
 def _join(*parts: str | None) -> str | None:
