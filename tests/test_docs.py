@@ -33,6 +33,10 @@ def test_every_command_has_a_readme_section(name: str) -> None:
     _section(name)
 
 
+#: Options every command takes, documented once at the head of the CLI reference.
+COMMON = ("--workspace",)
+
+
 @pytest.mark.parametrize(
     ("name", "option"),
     [
@@ -41,11 +45,20 @@ def test_every_command_has_a_readme_section(name: str) -> None:
         for param in _command(name).params
         if isinstance(param, click.Option) and not param.hidden
         for opt in param.opts
-        if opt.startswith("--")
+        if opt.startswith("--") and opt not in COMMON
     ],
 )
 def test_every_option_is_documented_in_its_section(name: str, option: str) -> None:
     assert option in _section(name), f"README's `jobzone {name}` section omits {option}"
+
+
+@pytest.mark.parametrize("option", COMMON)
+def test_common_options_are_documented_once_and_taken_by_every_command(option: str) -> None:
+    reference = README.split("## CLI reference", 1)[1].split("\n### ", 1)[0]
+    assert option in reference
+    for name in COMMANDS:
+        if name not in ("init", "demo"):  # they make or replay a workspace of their own
+            assert any(option in p.opts for p in _command(name).params), name
 
 
 @pytest.mark.parametrize("code", sorted(RULES))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 import threading
 import time
 from collections import Counter
@@ -366,7 +367,13 @@ def test_demo_replays_the_whole_review_loop(
     ]
     role = yaml.safe_load((workspace / "roles" / f"{draft['slug']}.yaml").read_text("utf-8"))
     assert role["version"] == 1
-    assert (workspace / "drafts" / ".revisions" / path.stem / "r1.yaml").is_file()
+    first = workspace / "drafts" / ".revisions" / path.stem / "r1.yaml"
+    # The redraft answers the change asked for (more on on-call): it is not the first draft again.
+    first_tasks = [
+        t["name"] for t in yaml.safe_load(first.read_text("utf-8"))["assessment"]["tasks"]
+    ]
+    tasks = [t["name"] for t in role["tasks"]]
+    assert "On-call rotation & escalation" in tasks and tasks != first_tasks
     calls = sorted((workspace / "drafts" / ".runs").glob("*/calls/*.json"))
     assert len(calls) == 8  # four stages for the draft, four for the redraft
     # The environment the demo set for its replay is put back as it was.
@@ -474,3 +481,31 @@ def test_strict_checker_catches_what_openai_rejects() -> None:
     ]
     for case in cases:
         assert strict_problems(broken(case)), case
+
+
+def test_demo_refuses_a_folder_that_is_not_empty(tmp_path: Path) -> None:
+    """Defect 1: --keep on an existing workspace must not overwrite an edited role."""
+    edited = tmp_path / "roles" / "mlops-engineer.yaml"
+    edited.parent.mkdir()
+    edited.write_text("an editor's work in progress\n", encoding="utf-8")
+
+    result = CliRunner().invoke(cli, ["demo", "--keep", str(tmp_path)], catch_exceptions=False)
+
+    assert result.exit_code == 2
+    assert "--keep needs a new or empty folder" in result.stderr
+    assert edited.read_text("utf-8") == "an editor's work in progress\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["roles"]
+
+
+def test_demo_without_keep_removes_its_scratch_workspace(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "JOBZONE_MODEL", "JOBZONE_WORKSPACE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+
+    result = CliRunner().invoke(cli, ["demo"], catch_exceptions=False)
+
+    assert result.exit_code == 0, result.output
+    assert "scratch workspace: " + str(tmp_path) in result.output
+    assert list(tmp_path.iterdir()) == []

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -366,3 +368,72 @@ def test_two_distinct_approvals_are_needed_when_the_workspace_says_so(
     draft = read_draft(workspace, "rev-1")
     assert draft.status is Status.approved
     assert [a.reviewer for a in draft.approvals] == ["alice", "bob"]
+
+
+# -- no change, no version (defect 16); acknowledgements that hold (defect 19) -------------------
+
+
+def test_approving_a_revision_that_changes_nothing_makes_no_version(
+    workspace: Path, run_cli: RunCli
+) -> None:
+    make_draft(workspace, "same")  # the seed role's content, unchanged
+    seed = role_bytes(workspace)
+
+    result = run_cli("approve", "same", "--reviewer", "alice", "--json")
+
+    assert result.exit_code == 0, result.output
+    reply = json.loads(result.stdout)
+    assert (reply["status"], reply["version"], reply["unchanged"]) == ("approved", None, True)
+    assert role_bytes(workspace) == seed  # no new version, not even a rewritten file
+    assert kept_versions(workspace) == []
+    draft = read_draft(workspace, "same")
+    assert draft.status is Status.approved
+    assert "no change against v1, so no new version" in (draft.history[-1].note or "")
+
+
+def test_a_warning_acknowledged_at_approval_holds_for_the_same_finding(
+    workspace: Path, run_cli: RunCli
+) -> None:
+    """The stale-source warning was acknowledged when v2 was approved; a later draft of the same
+    content (a commentary regeneration, say) does not ask for it again."""
+    make_draft(workspace, "first", change=lambda a: (old_source(a), retitle_first_task(a)))
+    acknowledged = run_cli(
+        "approve", "first", "--reviewer", "alice", "--accept-warnings", "--note", "known"
+    )
+    assert acknowledged.exit_code == 0, acknowledged.output
+
+    def also_retitle_second_task(assessment: dict[str, Any]) -> None:
+        old_source(assessment)
+        retitle_first_task(assessment)
+        assessment["tasks"][1]["name"] = "Model deployment and serving"
+
+    make_draft(workspace, "second", change=also_retitle_second_task)
+    assert [w.code for w in read_draft(workspace, "second").findings.warnings] == [
+        "evidence.stale-source"
+    ]
+
+    result = run_cli("approve", "second", "--reviewer", "bob")
+
+    assert result.exit_code == 0, result.output  # no --accept-warnings needed
+    assert read_role(workspace).version == 3
+    [held] = read_role(workspace).history[-1].acknowledged
+    assert held.code == "evidence.stale-source"
+
+
+def test_an_acknowledgement_does_not_hold_for_other_content(
+    workspace: Path, run_cli: RunCli
+) -> None:
+    """The same rule on other content is another finding: it must be acknowledged again."""
+    make_draft(workspace, "first", change=lambda a: (old_source(a), retitle_first_task(a)))
+    run_cli("approve", "first", "--reviewer", "alice", "--accept-warnings", "--note", "known")
+
+    def older_still(assessment: dict[str, Any]) -> None:
+        retitle_first_task(assessment)
+        assessment["evidence"]["job_posting_trends"]["sources"][0]["date"] = dt.date(2018, 3, 1)
+
+    make_draft(workspace, "second", change=older_still)
+
+    result = run_cli("approve", "second", "--reviewer", "bob")
+
+    assert result.exit_code == 1
+    assert "1 warning to acknowledge" in result.stderr

@@ -214,3 +214,44 @@ def test_a_crash_at_any_step_leaves_queue_and_set_consistent(
         assert draft.history[-1].content_sha256 == approved.content_sha256, label
         queued = run_cli("--workspace", str(ws), "queue", "--json").stdout
         assert '"status": "approved"' in queued and '"status": "pending"' not in queued, label
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["queue"],
+        ["show", "d"],
+        ["diff", "d"],
+        ["history", "d"],
+        ["roles"],
+        ["check"],
+        ["score", SEED_SLUG],
+        ["validate", SEED_SLUG],
+        ["render", SEED_SLUG],
+        ["reject", "d", "--reviewer", "bob", "--reason", "too late"],
+        ["request-changes", "d", "--reviewer", "bob", "--note", "too late"],
+        ["rebase", "d", "--reviewer", "bob"],
+        ["commentary", "--stale"],
+    ],
+    ids=lambda args: args[0],
+)
+def test_every_command_settles_an_interrupted_approval_first(
+    workspace: Path, run_cli: RunCli, args: list[str]
+) -> None:
+    """Defect 2: a crash after the role file was written leaves an intent; whatever runs next
+    completes the approval before it reads or changes anything."""
+    make_draft(workspace, "d", change=retitle_first_task)
+    crashed = subprocess.run(
+        jobzone_argv(workspace, "approve", "d", "--reviewer", "alice"),
+        env=subprocess_env(JOBZONE_CRASH_AT="role"),
+        capture_output=True,
+        check=False,
+    )
+    assert crashed.returncode == CRASH_EXIT
+
+    result = run_cli(*args)
+
+    assert "jobzone: completed the interrupted approval of d" in result.stderr, result.output
+    assert not (workspace / INTENT).exists()
+    assert read_draft(workspace, "d").status is Status.approved
+    assert read_role(workspace).version == 2

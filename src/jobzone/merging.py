@@ -39,21 +39,21 @@ def merge(base: dict[str, Any], ours: dict[str, Any], theirs: dict[str, Any]) ->
 def _merge(base: Any, ours: Any, theirs: Any, path: str, result: Merge) -> Any:
     if ours == theirs:
         return ours
+    if all(isinstance(v, dict) for v in (base, ours, theirs)):
+        return _merge_mapping(base, ours, theirs, path, result)
+    if all(isinstance(v, list) for v in (base, ours, theirs)) and (
+        len(base) == len(ours) == len(theirs)
+    ):
+        return [
+            _merge(b, o, t, _join(path, i), result)
+            for i, (b, o, t) in enumerate(zip(base, ours, theirs, strict=True))
+        ]
     if ours == base:
         result.theirs.append(path)
         return theirs
     if theirs == base:
         result.ours.append(path)
         return ours
-    if all(isinstance(v, dict) for v in (base, ours, theirs)):
-        return _merge_mapping(base, ours, theirs, path, result)
-    if all(isinstance(v, list) for v in (base, ours, theirs)) and len(ours) == len(theirs) == len(
-        base
-    ):
-        return [
-            _merge(b, o, t, _join(path, i), result)
-            for i, (b, o, t) in enumerate(zip(base, ours, theirs, strict=True))
-        ]
     result.both.append(path)
     return ours
 
