@@ -67,6 +67,12 @@ def _store_json(ctx: click.Context, _param: click.Parameter, value: bool) -> boo
     return value
 
 
+reviewer_option = click.option(
+    "--reviewer",
+    metavar="NAME",
+    help="Your name [default: $JOBZONE_REVIEWER, else git's user.name].",
+)
+
 json_option = click.option(
     "--json", "as_json", is_flag=True, callback=_store_json, help="Print one JSON object."
 )

@@ -15,6 +15,7 @@ from jobzone.identity import author_name
 from jobzone.wording import plural
 from jobzone.workflow import drafting
 from jobzone.workflow.runs import DraftOptions
+from jobzone.workspace import Workspace
 
 
 @click.command("draft")
@@ -80,7 +81,12 @@ def draft_cmd(
         draft = drafting.draft(
             wf, title, notes=notes, by=author_name(), assessed_on=when, options=options
         )
-    summary = draft_summary(wf.workspace.relative(wf.workspace.drafts_dir), draft)
+    report_queued(wf.workspace, draft, as_json)
+
+
+def report_queued(workspace: Workspace, draft: Draft, as_json: bool) -> None:
+    """Print what ``draft`` and ``redraft`` queued; exit 1 when it has errors."""
+    summary = draft_summary(workspace.relative(workspace.drafts_dir), draft)
     if as_json:
         print_json(summary)
     else:

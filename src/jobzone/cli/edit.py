@@ -10,7 +10,14 @@ from pathlib import Path
 
 import click
 
-from jobzone.cli.app import fail, json_option, print_json, workflow, workspace_option
+from jobzone.cli.app import (
+    fail,
+    json_option,
+    print_json,
+    reviewer_option,
+    workflow,
+    workspace_option,
+)
 from jobzone.errors import EXIT_FINDINGS, ConfigError, InputError
 from jobzone.identity import reviewer_name
 from jobzone.wording import plural
@@ -46,11 +53,7 @@ def choose(problem: InputError) -> Choice:
 
 @click.command("edit")
 @click.argument("draft_id", metavar="ID")
-@click.option(
-    "--reviewer",
-    metavar="NAME",
-    help="Your name [default: $JOBZONE_REVIEWER, else git's user.name].",
-)
+@reviewer_option
 @json_option
 @workspace_option
 def edit_cmd(draft_id: str, reviewer: str | None, as_json: bool) -> None:

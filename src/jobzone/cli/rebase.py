@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from jobzone.cli.app import json_option, print_json, workflow, workspace_option
+from jobzone.cli.app import json_option, print_json, reviewer_option, workflow, workspace_option
 from jobzone.identity import reviewer_name
 from jobzone.wording import plural
 from jobzone.workflow import rebase
@@ -12,11 +12,7 @@ from jobzone.workflow import rebase
 
 @click.command("rebase")
 @click.argument("draft_id", metavar="ID")
-@click.option(
-    "--reviewer",
-    metavar="NAME",
-    help="Your name [default: $JOBZONE_REVIEWER, else git's user.name].",
-)
+@reviewer_option
 @json_option
 @workspace_option
 def rebase_cmd(draft_id: str, reviewer: str | None, as_json: bool) -> None:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import click
 
-from jobzone.cli.app import fail, json_option, print_json, workflow, workspace_option
-from jobzone.cli.drafting import draft_summary, format_summary
-from jobzone.errors import EXIT_FINDINGS
+from jobzone.cli.app import json_option, workflow, workspace_option
+from jobzone.cli.drafting import report_queued
 from jobzone.identity import author_name
 from jobzone.workflow import drafting
 
@@ -24,10 +23,4 @@ def redraft_cmd(draft_id: str, model: str | None, as_json: bool) -> None:
     """
     wf = workflow(quiet=as_json)
     draft = drafting.redraft(wf, draft_id, author_name(), model_name=model)
-    summary = draft_summary(wf.workspace.relative(wf.workspace.drafts_dir), draft)
-    if as_json:
-        print_json(summary)
-    else:
-        click.echo(format_summary(summary))
-    if draft.findings.errors:
-        fail(EXIT_FINDINGS)
+    report_queued(wf.workspace, draft, as_json)

@@ -4,16 +4,10 @@ from __future__ import annotations
 
 import click
 
-from jobzone.cli.app import json_option, print_json, workflow, workspace_option
+from jobzone.cli.app import json_option, print_json, reviewer_option, workflow, workspace_option
 from jobzone.drafts import Draft
 from jobzone.identity import reviewer_name
 from jobzone.workflow import review
-
-reviewer_option = click.option(
-    "--reviewer",
-    metavar="NAME",
-    help="Your name [default: $JOBZONE_REVIEWER, else git's user.name].",
-)
 
 
 @click.command("approve")
