@@ -32,6 +32,7 @@ def queue_cmd(status: str | None, as_json: bool) -> None:
     "pending 1/2". Unreadable draft files are listed after the rest (exit 2).
     """
     from jobzone.config import load_config
+    from jobzone.drafts import Status
     from jobzone.review.queue import listing
 
     wf = reading(quiet=as_json)
@@ -51,12 +52,12 @@ def queue_cmd(status: str | None, as_json: bool) -> None:
         header = f"{'ID':52} {'STATUS':17} {'KIND':10} {'AIJRI':>5} {'ZONE':6} FINDINGS AGE  TITLE"
         lines = [header] if found.rows else []
         for r in found.rows:
-            state = r.status.replace("_", " ")
-            if r.status == "pending" and 0 < r.approvals < required:
+            state = r.status.value.replace("_", " ")
+            if r.status is Status.pending and 0 < r.approvals < required:
                 state = f"pending {r.approvals}/{required}"
             figures = f"{r.aijri:5.1f} {r.zone:6}" if r.aijri is not None else f"{'-':>5} {'':6}"
             lines.append(
-                f"{r.id:52} {state:17} {r.kind:10} {figures} {r.errors:>2}E {r.warnings:>2}W "
+                f"{r.id:52} {state:17} {r.kind.value:10} {figures} {r.errors:>2}E {r.warnings:>2}W "
                 f"{_age(r.created_at):>4}  {r.title}"
             )
         if lines:

@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from jobzone.documents import atomic_write
-from jobzone.drafts import Draft, Status, load_draft
+from jobzone.drafts import Draft, Kind, Status, load_draft
 from jobzone.errors import InputError
 from jobzone.workspace import NAME_RE, Workspace
 
@@ -31,8 +31,8 @@ class Row(BaseModel):
     id: str
     slug: str
     title: str
-    kind: str
-    status: str
+    kind: Kind
+    status: Status
     aijri: float | None
     zone: str | None
     errors: int
@@ -48,8 +48,8 @@ class Row(BaseModel):
             id=draft.id,
             slug=draft.slug,
             title=draft.title,
-            kind=draft.kind.value,
-            status=draft.status.value,
+            kind=draft.kind,
+            status=draft.status,
             aijri=score.aijri if score else None,
             zone=score.zone if score else None,
             errors=len(draft.findings.errors),
@@ -79,7 +79,7 @@ def _cached_row(cached: Any, key: list[int]) -> Row | None:
         row = Row.model_validate(cached.get("row"))
     except ValidationError:
         return None
-    return row if row.status in _STATUS_ORDER else None
+    return row
 
 
 @dataclass

@@ -38,7 +38,7 @@ def resolve_draft(workspace: Workspace, reference: str) -> str:
 
     listed = rows(workspace).rows
     by_slug = [r for r in listed if r.slug == reference]
-    open_ones = [r for r in by_slug if r.status in ("pending", "changes_requested")]
+    open_ones = [r for r in by_slug if r.status.is_open]
     for candidates in (open_ones, by_slug):
         if len(candidates) == 1:
             return candidates[0].id

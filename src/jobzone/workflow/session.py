@@ -7,7 +7,6 @@ set once, checks a draft once, and saves it atomically with a history that may o
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import fcntl
 import os
@@ -165,8 +164,6 @@ def session(workspace: Workspace, notify: Notify = ignore) -> Iterator[Session]:
         said = recover(current)
         if said:
             notify(Notice(said))
-            with contextlib.suppress(AttributeError):
-                del current.canonical  # recovery may have changed roles/
         yield current
 
 
