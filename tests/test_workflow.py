@@ -252,3 +252,17 @@ def test_text_from_canonical_files_reaches_the_model_only_as_data(
     assert checked.exit_code == 1
     [role] = json.loads(checked.stdout)["roles"]
     assert [(e["code"], e["path"]) for e in role["errors"]] == [("text.single-line", "title")]
+
+
+def test_asking_again_for_queued_commentary_needs_no_model(workspace: Path) -> None:
+    """A commentary draft for the role's current version is already queued: nothing is to be
+    written, so no model (no endpoint, no key) is needed to say so."""
+    first = commentary.regenerate(
+        workflow(workspace, ScriptedModel()), "mlops-engineer", notes=None, by="ed"
+    )
+
+    again = commentary.regenerate(
+        Workflow(Workspace(workspace)), "mlops-engineer", notes=None, by="ed"
+    )
+
+    assert (again.queued, again.draft.id) == (False, first.draft.id)

@@ -68,18 +68,17 @@ def regenerate(
     wf: Workflow, target: str, *, notes: str | None, by: str, model_name: str | None = None
 ) -> Regeneration:
     """New commentary for ``target``: a canonical role's slug, else a draft (its id, a unique
-    prefix, or its role's slug)."""
-    model = model_for(wf, model_name, None)
+    prefix, or its role's slug). A model is needed only when something is to be written."""
     with wf.session() as s:
         role = s.canonical.get(target)
         if role is not None:
             existing = _existing(s, role)
             if existing is not None:
                 return Regeneration(existing, queued=False)
-            plan = _role_plan(s, role, notes, by, model)
+            plan = _role_plan(s, role, notes, by, model_for(wf, model_name, None))
         else:
             draft = s.open_draft(_draft_named(s, target), "new commentary")
-            plan = _draft_plan(s, draft, notes, by, model)
+            plan = _draft_plan(s, draft, notes, by, model_for(wf, model_name, None))
     drafted = execute(wf, plan)
     if role is not None:
         return Regeneration(queue_new(wf, plan, drafted, Kind.commentary), queued=True)
