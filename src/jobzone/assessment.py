@@ -25,7 +25,8 @@ Text = Annotated[str, Field(description="Prose; must not be empty for the valida
 
 
 class StrictModel(BaseModel):
-    """Base of every file model: unknown keys and coerced types are errors."""
+    """Base of every file model: unknown keys and coerced types are errors. A field's title is
+    how the published page labels it."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
 
@@ -50,9 +51,9 @@ class Principle(StrictModel):
 
 
 class Protective(StrictModel):
-    embodied_physicality: Principle
-    deep_interpersonal_connection: Principle
-    goal_setting_moral_judgment: Principle
+    embodied_physicality: Principle = Field(title="Embodied Physicality")
+    deep_interpersonal_connection: Principle = Field(title="Deep Interpersonal Connection")
+    goal_setting_moral_judgment: Principle = Field(title="Goal-Setting & Moral Judgment")
 
 
 class Growth(StrictModel):
@@ -109,11 +110,11 @@ class EvidenceItem(StrictModel):
 
 
 class Evidence(StrictModel):
-    job_posting_trends: EvidenceItem
-    company_actions: EvidenceItem
-    wage_trends: EvidenceItem
-    ai_tool_maturity: EvidenceItem
-    expert_consensus: EvidenceItem
+    job_posting_trends: EvidenceItem = Field(title="Job Posting Trends")
+    company_actions: EvidenceItem = Field(title="Company Actions")
+    wage_trends: EvidenceItem = Field(title="Wage Trends")
+    ai_tool_maturity: EvidenceItem = Field(title="AI Tool Maturity")
+    expert_consensus: EvidenceItem = Field(title="Expert Consensus")
 
 
 class Barrier(StrictModel):
@@ -126,11 +127,11 @@ class Barrier(StrictModel):
 
 
 class Barriers(StrictModel):
-    regulatory_licensing: Barrier
-    physical_presence: Barrier
-    union_collective_bargaining: Barrier
-    liability_accountability: Barrier
-    cultural_ethical: Barrier
+    regulatory_licensing: Barrier = Field(title="Regulatory/Licensing")
+    physical_presence: Barrier = Field(title="Physical Presence")
+    union_collective_bargaining: Barrier = Field(title="Union/Collective Bargaining")
+    liability_accountability: Barrier = Field(title="Liability/Accountability")
+    cultural_ethical: Barrier = Field(title="Cultural/Ethical")
 
 
 class Override(StrictModel):

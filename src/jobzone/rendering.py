@@ -31,26 +31,6 @@ from jobzone.scoring import Score, round_half_up, score
 
 FORMATS = ("md", "html")
 
-PRINCIPLE_LABELS = {
-    "embodied_physicality": "Embodied Physicality",
-    "deep_interpersonal_connection": "Deep Interpersonal Connection",
-    "goal_setting_moral_judgment": "Goal-Setting & Moral Judgment",
-}
-EVIDENCE_LABELS = {
-    "job_posting_trends": "Job Posting Trends",
-    "company_actions": "Company Actions",
-    "wage_trends": "Wage Trends",
-    "ai_tool_maturity": "AI Tool Maturity",
-    "expert_consensus": "Expert Consensus",
-}
-BARRIER_LABELS = {
-    "regulatory_licensing": "Regulatory/Licensing",
-    "physical_presence": "Physical Presence",
-    "union_collective_bargaining": "Union/Collective Bargaining",
-    "liability_accountability": "Liability/Accountability",
-    "cultural_ethical": "Cultural/Ethical",
-}
-
 
 @dataclass(frozen=True)
 class Item:
@@ -208,7 +188,6 @@ def build_page(assessment: Assessment, canonical: CanonicalSet) -> Page:
         sub_label=scored.sub_label,
         principles=_scored_table(
             assessment.protective,
-            PRINCIPLE_LABELS,
             rubric.ranges.protective,
             scored.protective_total,
         ),
@@ -219,9 +198,7 @@ def build_page(assessment: Assessment, canonical: CanonicalSet) -> Page:
         tasks=_tasks(assessment, scored),
         reinstatement="Yes" if assessment.reinstatement.new_tasks else "No",
         evidence=_evidence_table(assessment, scored),
-        barriers=_scored_table(
-            assessment.barriers, BARRIER_LABELS, rubric.ranges.barrier, scored.barrier_total
-        ),
+        barriers=_scored_table(assessment.barriers, rubric.ranges.barrier, scored.barrier_total),
         composite=_composite(scored),
         sub_label_view=_sub_label(scored),
         override=_override(assessment, scored),
@@ -249,15 +226,18 @@ def _range(span: IntRange, *, signs: bool = False) -> str:
     return f"{span.min}-{span.max}"
 
 
-def _scored_table(
-    group: BaseModel, labels: dict[str, str], span: IntRange, total: int
-) -> ScoredTable:
+def _label(group: BaseModel, name: str) -> str:
+    """How the page labels a member of a group: its field's title in the model."""
+    return type(group).model_fields[name].title or name
+
+
+def _scored_table(group: BaseModel, span: IntRange, total: int) -> ScoredTable:
     """Principles or barriers: each field of ``group`` holds a score and a rationale.
 
     The total is the scorer's; its maximum is the rubric's top score times the number of items.
     """
     rows = tuple(
-        Item(labels[name], str(getattr(group, name).score), getattr(group, name).rationale)
+        Item(_label(group, name), str(getattr(group, name).score), getattr(group, name).rationale)
         for name in type(group).model_fields
     )
     return ScoredTable(_range(span), rows, f"{total}/{span.max * len(rows)}")
@@ -274,7 +254,7 @@ def _evidence_table(assessment: Assessment, scored: Score) -> ScoredTable:
     for name in type(evidence).model_fields:
         item = getattr(evidence, name)
         sources = tuple(_source(s) for s in item.sources)
-        rows.append(Item(EVIDENCE_LABELS[name], signed(item.score), item.text, sources))
+        rows.append(Item(_label(evidence, name), signed(item.score), item.text, sources))
     span = _range(scored.rubric.ranges.evidence, signs=True)
     return ScoredTable(span, tuple(rows), signed(scored.evidence_total))
 
