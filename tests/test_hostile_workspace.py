@@ -109,6 +109,24 @@ def fail_for(path: Path, code: int) -> OSError:
 # --- A. Links in a workspace are never followed ----------------------------------------------
 
 
+def test_approve_refuses_a_versions_folder_linked_outside_before_writing_anything(
+    workspace: Path, run_cli: RunCli, outside: Path
+) -> None:
+    make_draft(workspace, "rev-1", change=retitle_first_task)
+    versions = workspace / "roles" / ".versions"
+    versions.mkdir()
+    (versions / SEED_SLUG).symlink_to(outside, target_is_directory=True)
+    before = tree(workspace)
+
+    result = run_cli("approve", "rev-1", "--reviewer", "alice")
+
+    error_line(result, f"roles/.versions/{SEED_SLUG}", rule="file.symlink")
+    assert everything(outside) == []
+    assert not (workspace / INTENT).exists()  # refused before the protocol began
+    assert read_draft(workspace, "rev-1").status is Status.pending
+    assert tree(workspace) == before
+
+
 def test_edit_refuses_an_edits_folder_linked_outside(
     workspace: Path, run_cli: RunCli, outside: Path, editor_log: Path
 ) -> None:
