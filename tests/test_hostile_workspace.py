@@ -14,6 +14,7 @@ import datetime as dt
 import errno
 import os
 import shlex
+import shutil
 import socket
 import sys
 import tempfile
@@ -200,6 +201,32 @@ def test_a_role_file_linked_outside_is_listed_unreadable_and_not_loaded(
     for result in (check, roles):
         assert "Smuggled" not in result.output
     assert tree(workspace) == before
+
+
+def test_queue_lists_linked_drafts_as_unreadable_and_the_rest(
+    workspace: Path, run_cli: RunCli, outside: Path
+) -> None:
+    drafts = workspace / "drafts"
+    make_draft(workspace, "good-1")
+    make_draft(workspace, "linked", title="Smuggled Engineer")
+    shutil.move(drafts / "linked.yaml", outside / "linked.yaml")
+    (drafts / "linked.yaml").symlink_to(outside / "linked.yaml")
+    (drafts / "dangling.yaml").symlink_to(outside / "nothing.yaml")
+    outside_before = everything(outside)
+    before = tree(workspace)
+
+    result = run_cli("queue")
+
+    assert result.exit_code == EXIT_INPUT, result.output
+    assert [line.split()[0] for line in result.stdout.splitlines()[1:]] == ["good-1"]
+    assert "Smuggled" not in result.output
+    for name in ("linked", "dangling"):
+        [line] = lines_naming(result.stderr, f"drafts/{name}.yaml")
+        assert line.startswith(f"{PREFIX}unreadable draft: ") and line.endswith("[file.symlink]")
+    assert everything(outside) == outside_before
+    after = tree(workspace)
+    after.pop(INDEX, None)  # the queue's cache
+    assert after == before
 
 
 def test_resume_refuses_a_run_folder_linked_outside_before_any_call(

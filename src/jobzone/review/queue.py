@@ -102,9 +102,10 @@ def rows(workspace: Workspace) -> Listing:
             name = entry.name
             if not name.endswith(".yaml") or not NAME_RE.match(name[:-5]):
                 continue
-            stat = entry.stat()
             # Drafts are replaced atomically, so each save is a new inode; with the change time
             # this catches a rewrite of the same size within the file system's time granularity.
+            # A link is not followed: reading it below lists it as unreadable, even a dangling one.
+            stat = entry.stat(follow_symlinks=False)
             key = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
             row = _cached_row(old.get(name), key)
             if row is None:
