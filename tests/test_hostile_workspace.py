@@ -267,6 +267,28 @@ def test_resume_refuses_a_run_folder_linked_outside_before_any_call(
     assert tree(workspace) == before
 
 
+@pytest.mark.parametrize("kind", ["dangling-link", "folder"])
+def test_approve_reports_a_role_file_that_is_not_a_file(
+    workspace: Path, run_cli: RunCli, outside: Path, kind: str
+) -> None:
+    make_draft(workspace, "rev-1", change=retitle_first_task)
+    role = workspace / "roles" / f"{SEED_SLUG}.yaml"
+    role.unlink()
+    if kind == "folder":
+        role.mkdir()
+    else:
+        role.symlink_to(outside / "gone.yaml")
+    before = tree(workspace)
+
+    result = run_cli("approve", "rev-1", "--reviewer", "alice")
+
+    rule = "file.regular" if kind == "folder" else "file.symlink"
+    error_line(result, f"roles/{SEED_SLUG}.yaml", rule=rule)
+    assert read_draft(workspace, "rev-1").status is Status.pending
+    assert everything(outside) == []
+    assert tree(workspace) == before
+
+
 # --- B. OS errors: one line, exit 2, nothing changed -------------------------------------------
 
 
