@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import json
 import os
 import shlex
 import shutil
 import socket
+import subprocess
 import sys
 import tempfile
 import time
@@ -33,9 +35,11 @@ from .factories import (
     CREATED_AT,
     SEED_SLUG,
     hermetic_env,
+    jobzone_argv,
     make_draft,
     read_draft,
     retitle_first_task,
+    subprocess_env,
     tree,
 )
 
@@ -287,6 +291,54 @@ def test_approve_reports_a_role_file_that_is_not_a_file(
     assert read_draft(workspace, "rev-1").status is Status.pending
     assert everything(outside) == []
     assert tree(workspace) == before
+
+
+def test_queue_does_not_read_its_cache_through_a_link(
+    workspace: Path, run_cli: RunCli, outside: Path
+) -> None:
+    make_draft(workspace, "good-1")
+    assert run_cli("queue").exit_code == 0  # writes the cache
+    index = workspace / INDEX
+    cache = json.loads(index.read_text("utf-8"))
+    cache["entries"]["good-1.yaml"]["row"]["title"] = "Smuggled Engineer"
+    (outside / "index.json").write_text(json.dumps(cache), encoding="utf-8")
+    index.unlink()
+    index.symlink_to(outside / "index.json")
+    outside_before = everything(outside)
+
+    result = run_cli("queue")
+
+    assert result.exit_code == 0, result.output
+    [row] = result.stdout.splitlines()[1:]
+    assert row.startswith("good-1 ") and row.endswith("  MLOps Engineer")
+    assert everything(outside) == outside_before
+
+
+@pytest.mark.parametrize("writer", [False, True], ids=["alone", "held-open-by-a-writer"])
+def test_queue_is_not_held_up_by_a_fifo_in_place_of_its_cache(
+    workspace: Path, writer: bool
+) -> None:
+    make_draft(workspace, "good-1")
+    index = workspace / INDEX
+    os.mkfifo(index)
+    held = os.open(index, os.O_RDWR) if writer else None  # a writer that never writes
+
+    try:
+        result = subprocess.run(
+            jobzone_argv(workspace, "queue"),
+            env=subprocess_env(),
+            capture_output=True,
+            text=True,
+            timeout=20,
+            check=False,
+        )
+    finally:
+        if held is not None:
+            os.close(held)
+
+    assert result.returncode == 0, result.stderr
+    assert [line.split()[0] for line in result.stdout.splitlines()[1:]] == ["good-1"]
+    assert index.is_file()  # the cache is rebuilt as a regular file
 
 
 # --- B. OS errors: one line, exit 2, nothing changed -------------------------------------------
