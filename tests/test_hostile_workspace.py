@@ -99,8 +99,8 @@ def role_text(slug: str, title: str) -> str:
 
 
 def everything(root: Path) -> list[tuple[str, bytes | None]]:
-    """Every file (with its bytes), folder and link under ``root``: what ``tree`` sees, and the
-    folders and links it does not."""
+    """Every entry under ``root``, a regular file with its bytes: unlike ``tree``, it also
+    shows folders and links (a folder made, or a link left, outside counts as a change)."""
     return [
         (str(p.relative_to(root)), p.read_bytes() if p.is_file() and not p.is_symlink() else None)
         for p in sorted(root.rglob("*"))
@@ -185,7 +185,9 @@ def test_every_change_refuses_a_lock_linked_outside(
 def test_a_role_file_linked_outside_is_listed_unreadable_and_not_loaded(
     workspace: Path, run_cli: RunCli, outside: Path
 ) -> None:
-    (outside / "smuggled.yaml").write_text(role_text("smuggled-engineer", "Smuggled Engineer"))
+    (outside / "smuggled.yaml").write_text(
+        role_text("smuggled-engineer", "Smuggled Engineer"), encoding="utf-8"
+    )
     link = workspace / "roles" / "smuggled-engineer.yaml"
     link.symlink_to(outside / "smuggled.yaml")
     before = tree(workspace)
@@ -531,7 +533,8 @@ def test_a_read_only_workspace_refuses_changes_in_one_line(
 def test_score_names_the_line_of_an_impossible_date(workspace: Path, run_cli: RunCli) -> None:
     path = workspace / "roles" / "bad-date.yaml"
     text = role_text("bad-date", "Bad Date")
-    path.write_text(text.replace("assessed_on: 2026-04-26\n", "assessed_on: 2026-02-30\n"))
+    bad = text.replace("assessed_on: 2026-04-26\n", "assessed_on: 2026-02-30\n")
+    path.write_text(bad, encoding="utf-8")
     line_number = text.splitlines().index("assessed_on: 2026-04-26") + 1
     before = tree(workspace)
 
