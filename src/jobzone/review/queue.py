@@ -12,6 +12,8 @@ import datetime as dt
 import json
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -63,12 +65,20 @@ class Row(BaseModel):
 def _load_index(workspace: Workspace) -> dict[str, Any]:
     path = workspace.drafts_dir / INDEX_NAME
     with contextlib.suppress(OSError, ValueError):
-        data = json.loads(path.read_text("utf-8"))
+        data = json.loads(_read_cache(path))
         if isinstance(data, dict) and data.get("version") == INDEX_VERSION:
             entries = data.get("entries")
             if isinstance(entries, dict):
                 return entries
     return {}
+
+
+def _read_cache(path: Path) -> bytes:
+    """The index's bytes. Like every file of a workspace it is never read through a link, and a
+    FIFO is not waited on: anything but a regular file reads as no index."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as file:
+        return file.read() if S_ISREG(os.fstat(fd).st_mode) else b""
 
 
 def _cached_row(cached: Any, key: list[int]) -> Row | None:
@@ -102,9 +112,10 @@ def rows(workspace: Workspace) -> Listing:
             name = entry.name
             if not name.endswith(".yaml") or not NAME_RE.match(name[:-5]):
                 continue
-            stat = entry.stat()
             # Drafts are replaced atomically, so each save is a new inode; with the change time
             # this catches a rewrite of the same size within the file system's time granularity.
+            # A link is not followed: reading it below lists it as unreadable, even a dangling one.
+            stat = entry.stat(follow_symlinks=False)
             key = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
             row = _cached_row(old.get(name), key)
             if row is None:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, ConfigDict
 
 from jobzone.assessment import Assessment
-from jobzone.documents import dump_model, load_model
+from jobzone.documents import dump_model, load_model, refuse_links
 from jobzone.drafts import Approval, Draft, Status
 from jobzone.faults import checkpoint
 from jobzone.history import Acknowledgement, Action, HistoryEntry, content_hash, extend
@@ -120,6 +120,11 @@ def promote(session: Session, draft: Draft, new: Assessment, entry: HistoryEntry
         entry=entry,
         approval=draft.approvals[-1],
     )
+    # A link where a version is kept is refused before the intent is written, not halfway
+    # through (the role and the draft were read through the same check already).
+    versions = [entry.version] if current is None else [current.version, entry.version]
+    for version in versions:
+        refuse_links(version_path(workspace, role.slug, version), workspace.root)
     session.write(intent_path(workspace), intent.model_dump_json())
     checkpoint("intent")
     if current is not None:

@@ -127,13 +127,15 @@ def _current_base(s: Session, draft: Draft) -> Assessment | None:
                 "current version, keeping its content"
             )
         return None
-    if draft.base is None or not exists or file_sha256(path) != draft.base.sha256:
+    # Read first, as every role file is (a link, a folder or a FIFO refused), then hashed.
+    current = current_role(s.workspace, draft.slug)
+    if draft.base is None or current is None or file_sha256(path) != draft.base.sha256:
         raise ConflictError(
             f"draft {draft.id} was based on a version of {draft.slug} that is no longer the "
             f"current one; run `jobzone rebase {draft.id}` to carry its changes onto the "
             f"current version (or `jobzone redraft {draft.id}` after asking for changes)"
         )
-    return current_role(s.workspace, draft.slug)
+    return current
 
 
 def _tally(note: str | None, count: int, required: int) -> str | None:
