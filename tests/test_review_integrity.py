@@ -91,6 +91,8 @@ def test_approval_refuses_a_role_whose_history_was_rewritten_since_it_was_kept(
     result = run_cli("approve", "second", "--reviewer", "ann")
     assert result.exit_code == 1
     assert "rewritten" in result.stderr
+    # Refused before the approval's intent was written: nothing is left for recovery to undo.
+    assert not (workspace / "drafts" / ".approval-intent.json").exists()
 
 
 def test_check_names_the_roles_whose_commentary_is_stale(workspace: Path, run_cli: RunCli) -> None:

@@ -89,13 +89,20 @@ def mark_approved(session: Session, draft: Draft, entry: HistoryEntry) -> None:
     session.save(draft)
 
 
+def version_due(session: Session, role: Assessment) -> bool:
+    """Whether ``role`` still has to be kept as its numbered version. Refused (before anything
+    is written) when its place is a link, or when the kept copy's history was rewritten since:
+    a kept version may only have gained history entries."""
+    workspace = session.workspace
+    refuse_links(version_path(workspace, role.slug, role.version), workspace.root)
+    kept = kept_version(workspace, role.slug, role.version)
+    if kept is None:
+        return True
+    extend(kept.history, role.history, f"roles/{role.slug}")
+    return False
+
+
 def keep_version(session: Session, role: Assessment) -> None:
-    """Write ``role`` as its numbered version, unless that version is already kept; a kept
-    version may only have gained history entries since."""
-    kept = kept_version(session.workspace, role.slug, role.version)
-    if kept is not None:
-        extend(kept.history, role.history, f"roles/{role.slug}")
-        return
     path = version_path(session.workspace, role.slug, role.version)
     session.write(path, dump_model(role, "assessment", VERSION_SCHEMA_DIR))
 
@@ -120,16 +127,13 @@ def promote(session: Session, draft: Draft, new: Assessment, entry: HistoryEntry
         entry=entry,
         approval=draft.approvals[-1],
     )
-    # A link where a version is kept is refused before the intent is written, not halfway
-    # through (the role and the draft were read through the same check already).
-    versions = [entry.version] if current is None else [current.version, entry.version]
-    for version in versions:
-        refuse_links(version_path(workspace, role.slug, version), workspace.root)
+    # Whatever would refuse the promotion is found before the intent is written, not halfway
+    # through: a link where a version is kept, a kept version whose history was rewritten.
+    due = [v for v in (current, role) if v is not None and version_due(session, v)]
     session.write(intent_path(workspace), intent.model_dump_json())
     checkpoint("intent")
-    if current is not None:
-        keep_version(session, current)
-    keep_version(session, role)
+    for version in due:
+        keep_version(session, version)
     checkpoint("version")
     session.write(workspace.role_path(role.slug), dump_model(role, "assessment"))
     checkpoint("role")
