@@ -129,3 +129,14 @@ def test_init_on_a_file_is_an_input_error(elsewhere: Path) -> None:
     result = jobzone(elsewhere, "init", "file")
 
     assert result.exit_code == 2
+
+
+def test_init_leaves_a_linked_gitignore_alone(elsewhere: Path, tmp_path: Path) -> None:
+    shared = tmp_path / "shared-gitignore"
+    shared.write_text("*.pyc\n", encoding="utf-8")
+    (elsewhere / ".gitignore").symlink_to(shared)
+
+    assert jobzone(elsewhere, "init").exit_code == 0
+
+    assert shared.read_text("utf-8") == "*.pyc\n"
+    assert (elsewhere / MARKER).is_file()

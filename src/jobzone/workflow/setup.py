@@ -48,9 +48,10 @@ def init(folder: Path) -> Setup:
             atomic_write(path, schema_text(stem), inside=root)
             created.append(f"schemas/{stem}.schema.json")
     ignore = root / ".gitignore"
-    present = ignore.read_text("utf-8").splitlines() if ignore.is_file() else []
+    foreign = ignore.is_symlink() or (ignore.exists() and not ignore.is_file())
+    present = ignore.read_text("utf-8").splitlines() if ignore.is_file() and not foreign else []
     missing = [line for line in IGNORED if line not in present]
-    if missing:
+    if missing and not foreign:  # a linked or special .gitignore is the owner's to edit
         atomic_write(ignore, "".join(f"{line}\n" for line in [*present, *missing]), inside=root)
         created.append(".gitignore")
     # The marker last: a folder is a workspace only once everything else is in place.
