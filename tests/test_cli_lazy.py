@@ -2,7 +2,8 @@
 pays for the model SDK (openai and its HTTP client) or for what it does not use itself.
 
 Each command runs in a fresh interpreter, as the ``jobzone`` script runs it, and reports the
-modules it imported.
+modules it imported; the help tests check that the static command table says what the commands
+themselves say.
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 
-from jobzone.cli import COMMANDS
+from jobzone.cli import COMMANDS, cli
 
 from .factories import make_draft, retitle_first_task, subprocess_env
 
@@ -108,6 +110,22 @@ def test_commands_that_call_no_model_import_no_sdk(
     if name in NOT_VALIDATING:
         forbidden.add("jobzone.validation.claims")
     assert not modules & forbidden
+
+
+@pytest.mark.parametrize("name", list(COMMANDS))
+def test_help_table_is_each_commands_own_first_sentence(name: str) -> None:
+    command = cli.get_command(click.Context(cli), name)
+    assert command is not None
+    assert COMMANDS[name][1] == command.get_short_help_str(limit=sys.maxsize)
+
+
+@pytest.mark.parametrize("width", [80, 60])
+def test_help_lists_the_commands_as_click_does_once_it_has_loaded_them(width: int) -> None:
+    ctx = click.Context(cli, info_name="jobzone")
+    static, loaded = click.HelpFormatter(width=width), click.HelpFormatter(width=width)
+    cli.format_commands(ctx, static)
+    click.Group.format_commands(cli, ctx, loaded)
+    assert static.getvalue() == loaded.getvalue()
 
 
 def test_every_listed_command_loads() -> None:
