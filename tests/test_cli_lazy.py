@@ -128,6 +128,12 @@ def test_help_lists_the_commands_as_click_does_once_it_has_loaded_them(width: in
     assert static.getvalue() == loaded.getvalue()
 
 
+def test_main_takes_clicks_positional_arguments(capsys: pytest.CaptureFixture[str]) -> None:
+    """``cli.main(args, prog_name, ...)`` as click documents it (the benches call it so)."""
+    assert cli.main(["--help"], "jobzone-here", standalone_mode=False) == 0
+    assert capsys.readouterr().out.startswith("Usage: jobzone-here [OPTIONS] COMMAND")
+
+
 def test_every_listed_command_loads() -> None:
     probe = (
         "import click\n"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import sys
 import textwrap
+from collections.abc import Sequence
 from typing import Any
 
 import click
@@ -126,13 +127,18 @@ class LazyGroup(click.Group):
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
-    def main(  # type: ignore[override]
-        self, args: list[str] | None = None, *, standalone_mode: bool = True, **extra: Any
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
     ) -> Any:
         """As click's, except that usage errors, too, come out as JSON when --json was given."""
         argv = list(sys.argv[1:] if args is None else args)
         try:
-            result = super().main(argv, standalone_mode=False, **extra)
+            result = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
         except click.ClickException as exc:
             if wants_json(argv):
                 print_json({"error": "UsageError", "message": exc.format_message()})
