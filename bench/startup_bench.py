@@ -257,8 +257,10 @@ def measure(root: Path, rounds: int, env: dict[str, str]) -> int:
             if n:
                 item.wall.append(wall)
                 item.cpu.append(cpu)
-        print(f"\rround {n}/{rounds}", end="", flush=True)
-    print()
+        if sys.stderr.isatty():
+            print(f"\rround {n}/{rounds}", end="", file=sys.stderr, flush=True)
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
     out = root / ".modules.txt"
     for item in table:
         item.modules = probe(item, root, env, out)
