@@ -97,7 +97,7 @@ def test_every_command_is_either_run_offline_or_calls_a_model() -> None:
 
 
 @pytest.mark.parametrize("name", list(OFFLINE))
-def test_commands_that_call_no_model_import_no_sdk(
+def test_commands_that_call_no_model_import_only_what_they_use(
     name: str, workspace: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     make_draft(workspace, "draft-1", change=retitle_first_task)
