@@ -9,7 +9,7 @@ parsing or scoring again.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -20,7 +20,11 @@ from jobzone.drafts import FindingRecord, Findings
 from jobzone.errors import UnscorableError
 from jobzone.history import content_hash
 from jobzone.scoring import Score, ShownScore, score
-from jobzone.validation import Finding, Report, Severity, validate
+
+if TYPE_CHECKING:
+    # Imported by check() alone: show and score only score, and the validator's rules (the
+    # claims reader above all) are a large share of a quick command's start-up.
+    from jobzone.validation import Report
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,8 @@ def check(
     ``subject`` is how a finding's advice names the thing checked (a draft's id, a role's slug),
     so that "regenerate it with `jobzone commentary ...`" names something the command accepts.
     """
+    from jobzone.validation import Finding, Report, Severity, validate
+
     try:
         assessment = Assessment.model_validate(data)
     except ValidationError as exc:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import importlib
 import sys
+import textwrap
+from collections.abc import Sequence
 from typing import Any
 
 import click
@@ -16,34 +18,84 @@ from jobzone import __version__
 from jobzone.cli.app import EXIT_INTERRUPTED, print_json, report_error, wants_json, workspace_option
 from jobzone.errors import JobzoneError
 
-#: Command name -> ("module:attribute" of its click command, its one-line help), in the order
-#: help lists them. A test checks each line against the command's own help.
+#: Command name -> ("module:attribute" of its click command, the first sentence of its help), in
+#: the order help lists them. A test checks each sentence against the command's own help.
 COMMANDS: dict[str, tuple[str, str]] = {
-    "init": ("jobzone.cli.init:init_cmd", "Make a folder a jobzone workspace."),
-    "draft": ("jobzone.cli.drafting:draft_cmd", "Draft a role from a job title with a model."),
-    "queue": ("jobzone.cli.queue:queue_cmd", "List the drafts, pending first."),
-    "show": ("jobzone.cli.queue:show_cmd", "Show a draft: findings, provenance, history, changes."),
-    "diff": ("jobzone.cli.queue:diff_cmd", "Show what a draft changes against its canonical base."),
-    "approve": ("jobzone.cli.review:approve_cmd", "Approve a draft into the canonical set."),
-    "reject": ("jobzone.cli.review:reject_cmd", "Reject a draft, with a reason."),
+    "init": (
+        "jobzone.cli.init:init_cmd",
+        "Make FOLDER (default: the current one) a jobzone workspace.",
+    ),
+    "draft": (
+        "jobzone.cli.drafting:draft_cmd",
+        "Draft a new role (or a revision of a canonical one) from a job title.",
+    ),
+    "queue": (
+        "jobzone.cli.queue:queue_cmd",
+        "List the drafts, pending first: id, status, kind, aijri, zone, findings, age, title.",
+    ),
+    "show": (
+        "jobzone.cli.queue:show_cmd",
+        "Show a draft with findings beside their fields, provenance, history and changes.",
+    ),
+    "diff": (
+        "jobzone.cli.queue:diff_cmd",
+        "Show only what a revision or commentary draft changes against the canonical version it"
+        " is based on (commentary side by side, with every reference filled in).",
+    ),
+    "approve": (
+        "jobzone.cli.review:approve_cmd",
+        "Approve a draft; once approved by enough reviewers it becomes the role's next version.",
+    ),
+    "reject": (
+        "jobzone.cli.review:reject_cmd",
+        "Reject a draft; it stays in the queue, closed, with the reason.",
+    ),
     "request-changes": (
         "jobzone.cli.review:request_changes_cmd",
-        "Ask for changes to a draft, with a note.",
+        "Ask for changes; `jobzone redraft` or `jobzone edit` answer them.",
     ),
-    "redraft": ("jobzone.cli.redraft:redraft_cmd", "Draft again with the reviewers' notes."),
-    "edit": ("jobzone.cli.edit:edit_cmd", "Edit a draft's assessment in $EDITOR."),
+    "redraft": (
+        "jobzone.cli.redraft:redraft_cmd",
+        "Draft again, with the reviewers' notes as guidance; keeps the earlier revision.",
+    ),
+    "edit": (
+        "jobzone.cli.edit:edit_cmd",
+        "Edit a draft's assessment in $EDITOR; on save it is re-validated and re-scored.",
+    ),
     "rebase": (
         "jobzone.cli.rebase:rebase_cmd",
-        "Carry a draft's changes onto the current version.",
+        "Carry a draft's changes onto the role's current version.",
     ),
-    "commentary": ("jobzone.cli.commentary:commentary_cmd", "Write new commentary, for review."),
-    "history": ("jobzone.cli.queue:history_cmd", "Show the history of a role or a draft."),
+    "commentary": (
+        "jobzone.cli.commentary:commentary_cmd",
+        "Write new commentary for a canonical role (SLUG) or a draft in the queue (ID).",
+    ),
+    "history": (
+        "jobzone.cli.queue:history_cmd",
+        "Show the append-only history of a canonical role (by slug) or of a draft (by id, a"
+        " unique start of it, or its role's slug when no canonical role has it).",
+    ),
     "score": ("jobzone.cli.assess:score_cmd", "Compute every figure of an assessment."),
-    "validate": ("jobzone.cli.assess:validate_cmd", "Apply every rule of the rubric."),
-    "render": ("jobzone.cli.assess:render_cmd", "Render an assessment as Markdown or HTML."),
-    "roles": ("jobzone.cli.canon:roles_cmd", "List the canonical set."),
-    "check": ("jobzone.cli.canon:check_cmd", "Validate and score every canonical role."),
-    "demo": ("jobzone.cli.demo:demo_cmd", "Replay the review loop from a recording."),
+    "validate": (
+        "jobzone.cli.assess:validate_cmd",
+        "Apply every rule of the rubric; exit 1 when there are errors.",
+    ),
+    "render": (
+        "jobzone.cli.assess:render_cmd",
+        "Render an assessment as Markdown or HTML, with every figure from the scorer.",
+    ),
+    "roles": (
+        "jobzone.cli.canon:roles_cmd",
+        "List the canonical set with aijri, zone and sub-label.",
+    ),
+    "check": (
+        "jobzone.cli.canon:check_cmd",
+        "Validate and score every canonical role; exit 1 on any error or unreadable file.",
+    ),
+    "demo": (
+        "jobzone.cli.demo:demo_cmd",
+        "Replay the review loop (draft, review, redraft, approve) from a recording.",
+    ),
 }
 
 
@@ -64,16 +116,29 @@ class LazyGroup(click.Group):
         return command
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """What click writes once it has loaded every command, from the table instead: each
+        sentence shortened to the width left beside the longest name (three times click's
+        two-space gap)."""
+        limit = formatter.width - 6 - max(len(name) for name in COMMANDS)
+        rows = [
+            (name, textwrap.shorten(help_, limit, placeholder="...", break_on_hyphens=False))
+            for name, (_, help_) in COMMANDS.items()
+        ]
         with formatter.section("Commands"):
-            formatter.write_dl([(name, help_) for name, (_, help_) in COMMANDS.items()])
+            formatter.write_dl(rows)
 
-    def main(  # type: ignore[override]
-        self, args: list[str] | None = None, *, standalone_mode: bool = True, **extra: Any
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
     ) -> Any:
         """As click's, except that usage errors, too, come out as JSON when --json was given."""
         argv = list(sys.argv[1:] if args is None else args)
         try:
-            result = super().main(argv, standalone_mode=False, **extra)
+            result = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
         except click.ClickException as exc:
             if wants_json(argv):
                 print_json({"error": "UsageError", "message": exc.format_message()})

@@ -42,7 +42,6 @@ class Target:
 def load_target(target: str) -> Target:
     """Read what ``target`` names; a draft file or id gives the draft's assessment."""
     from jobzone.documents import read_yaml
-    from jobzone.drafts import load_draft
     from jobzone.errors import NotFoundError
     from jobzone.review.targets import resolve_draft
     from jobzone.workspace import check_name
@@ -68,6 +67,8 @@ def load_target(target: str) -> Target:
             file=str(role_path),
             rule="target.exists",
         ) from None
+    from jobzone.drafts import load_draft  # here alone: a role or a file needs no draft models
+
     draft = load_draft(wf.workspace, draft_id)
     return Target(f"draft {draft.id}", draft.assessment, draft.id)
 

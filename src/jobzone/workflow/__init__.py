@@ -9,7 +9,8 @@ page calls the same functions.
 
 Modules, one per kind of change: :mod:`.review` (approve, reject, request changes),
 :mod:`.editing` (edit), :mod:`.rebase`, :mod:`.drafting` (draft, resume, redraft, commentary),
-:mod:`.setup` (init); :mod:`.session` and :mod:`.promotion` are the machinery they share.
+:mod:`.setup` (init); :mod:`.session` and :mod:`.promotion` are the machinery they share, and
+:mod:`.recovery` the check every read makes first.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ class Workflow:
 
     def recover_if_needed(self) -> None:
         """Before reading: finish or undo an interrupted approval, if one is left."""
-        from jobzone.workflow.session import recover_if_needed
+        from jobzone.workflow.recovery import recover_if_needed
 
         recover_if_needed(self.workspace, self.notify)
 

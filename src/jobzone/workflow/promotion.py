@@ -15,7 +15,6 @@ consistent with it.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
@@ -27,12 +26,11 @@ from jobzone.faults import checkpoint
 from jobzone.history import Acknowledgement, Action, HistoryEntry, content_hash, extend
 from jobzone.review.versions import current_role, kept_version, version_path
 from jobzone.slugs import Slug
-from jobzone.workspace import Workspace
+from jobzone.workflow.recovery import intent_path, needs_recovery
 
 if TYPE_CHECKING:
     from jobzone.workflow.session import Session
 
-INTENT_NAME = ".approval-intent.json"
 VERSION_SCHEMA_DIR = "../../../schemas"
 
 
@@ -45,16 +43,6 @@ class Intent(BaseModel):
     entry: HistoryEntry
     #: The approval that promotes the draft: a crash after the commit point must not lose it.
     approval: Approval | None = None
-
-
-def intent_path(workspace: Workspace) -> Path:
-    return workspace.drafts_dir / INTENT_NAME
-
-
-def needs_recovery(workspace: Workspace) -> bool:
-    """Whether a crash left an approval half done (cheap: one stat, no lock)."""
-    path = intent_path(workspace)
-    return path.exists() or path.is_symlink()
 
 
 def recover(session: Session) -> str | None:

@@ -165,13 +165,3 @@ def session(workspace: Workspace, notify: Notify = ignore) -> Iterator[Session]:
         if said:
             notify(Notice(said))
         yield current
-
-
-def recover_if_needed(workspace: Workspace, notify: Notify = ignore) -> None:
-    """For commands that only read: finish or undo an interrupted approval first, so nothing is
-    read half-approved. Takes the lock only when there is something to recover."""
-    from jobzone.workflow.promotion import needs_recovery
-
-    if needs_recovery(workspace):
-        with session(workspace, notify):
-            pass
