@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 import click
 
@@ -85,7 +86,7 @@ def show_cmd(draft_id: str, as_json: bool) -> None:
 
     wf = reading(quiet=as_json)
     draft = load_draft(wf.workspace, resolve_draft(wf.workspace, draft_id))
-    changed = showing.changes(wf.workspace, draft, load_canonical(wf.workspace))
+    changed = showing.changes(wf.workspace, draft, partial(load_canonical, wf.workspace))
     if as_json:
         print_json(
             {**draft.model_dump(mode="json"), "changes": changed.to_dict() if changed else None}
@@ -108,7 +109,7 @@ def diff_cmd(draft_id: str, as_json: bool) -> None:
 
     wf = reading(quiet=as_json)
     draft = load_draft(wf.workspace, resolve_draft(wf.workspace, draft_id))
-    changed = showing.changes(wf.workspace, draft, load_canonical(wf.workspace))
+    changed = showing.changes(wf.workspace, draft, partial(load_canonical, wf.workspace))
     if changed is None:
         raise InputError(
             f"draft {draft.id} is a new role; there is nothing to compare it with",

@@ -54,7 +54,7 @@ def annotated(data: dict[str, Any], findings: list[tuple[str, FindingRecord]]) -
     text = dump_yaml(data)
     lines = text.splitlines()
     positions: dict[str, int] = {}
-    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     if root is not None:
         _lines_by_path(root, "", positions)
     notes: dict[int, list[str]] = {}
@@ -115,9 +115,12 @@ class Changes:
         return note + side_by_side(self.sections, self.base, self.draft)
 
 
-def changes(workspace: Workspace, draft: Draft, canonical: CanonicalSet) -> Changes | None:
+def changes(
+    workspace: Workspace, draft: Draft, canonical: Callable[[], CanonicalSet]
+) -> Changes | None:
     """What the draft changes against the canonical version it is based on, or None for a new
-    role. When the role has moved on since the draft was made, that is the kept version the
+    role. ``canonical`` loads the canonical set, which only a commentary draft needs (to fill
+    the references its text names). When the role has moved on since the draft was made, that is the kept version the
     draft was based on if it can be found (else the current one), and the note says so."""
     if draft.base is None:
         return None
@@ -134,7 +137,7 @@ def changes(workspace: Workspace, draft: Draft, canonical: CanonicalSet) -> Chan
     left = f"roles/{slug}.yaml (v{base.version})"
     right = f"draft {draft.id}"
     if draft.kind is Kind.commentary:
-        return Changes(left, right, note, sections=_sections(base, draft, canonical))
+        return Changes(left, right, note, sections=_sections(base, draft, canonical()))
     old = dump_yaml(base.content()).splitlines(keepends=True)
     new = dump_yaml(_content(draft)).splitlines(keepends=True)
     return Changes(left, right, note, unified="".join(difflib.unified_diff(old, new, left, right)))
