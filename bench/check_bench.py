@@ -60,7 +60,11 @@ _DUMPER_BASE: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDump
 
 
 class _Dumper(_DUMPER_BASE):  # type: ignore[valid-type,misc]
-    """Like jobzone's writer (long text as ``|`` blocks), on libyaml's emitter for speed."""
+    """Like jobzone's writer (long text as ``|`` blocks, no anchors: jobzone refuses them), on
+    libyaml's emitter for speed."""
+
+    def ignore_aliases(self, data: object) -> bool:
+        return True
 
 
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
@@ -296,6 +300,7 @@ def generate(root: Path, n: int, seed_value: int) -> tuple[list[Path], int]:
     """N roles in ``root/roles`` (and an empty ``root/drafts``); their paths and total bytes."""
     (root / "roles").mkdir(parents=True, exist_ok=True)
     (root / "drafts").mkdir(exist_ok=True)
+    (root / "jobzone.yaml").write_text("approvals_required: 1\n", encoding="utf-8")
     all_titles = titles(random.Random(seed_value), n)
     workers = max(1, min(os.cpu_count() or 1, 8, n // 250))
     bounds = [n * k // workers for k in range(workers + 1)]
@@ -392,7 +397,7 @@ def summarise(output: str, expected: int) -> tuple[int, int, int, Counter[str]] 
         warnings += len(role["warnings"])
         codes.update(f"error {f['code']}" for f in role["errors"])
         codes.update(f"warning {f['code']}" for f in role["warnings"])
-    return errors, warnings, len(data["broken"]), codes
+    return errors, warnings, len(data["unreadable"]), codes
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -47,6 +47,7 @@ def draft_once(server: FakeOpenAI, title: str, scratch: Path) -> tuple[Draft, fl
     """One ``jobzone draft`` in a fresh workspace; the queued draft and the command's wall time."""
     shutil.copytree(REPO / "roles", scratch / "roles")
     (scratch / "drafts").mkdir()
+    (scratch / "jobzone.yaml").write_text("approvals_required: 1\n", encoding="utf-8")
     os.environ.update(OPENAI_BASE_URL=server.url, OPENAI_API_KEY="bench", JOBZONE_MODEL="bench")
     os.environ.pop("JOBZONE_WORKSPACE", None)
     started = time.perf_counter()

@@ -160,7 +160,7 @@ def queue_in_process(ws: Path, expected: int) -> None:
         code = cli.main(["--workspace", str(ws), "queue"], "jobzone", standalone_mode=False)
     if code:
         raise InvalidRunError(f"in-process queue exited {code}: {err.getvalue()[-2000:]}")
-    lines = out.getvalue().count("\n")
+    lines = out.getvalue().count("\n") - 1  # the header
     if lines != expected:
         raise InvalidRunError(f"in-process queue listed {lines} drafts, expected {expected}")
 
@@ -182,7 +182,7 @@ def queue_subprocess(ws: Path, expected: int) -> None:
     )
     if done.returncode:
         raise InvalidRunError(f"queue exited {done.returncode}: {done.stderr[-2000:]}")
-    lines = done.stdout.count("\n")
+    lines = done.stdout.count("\n") - 1  # the header
     if lines != expected:
         raise InvalidRunError(f"queue listed {lines} drafts, expected {expected}")
 
@@ -215,6 +215,7 @@ def measure(
 def run(ws: Path, n: int, warm_runs: int, mode: str) -> int:
     (ws / "roles").mkdir(parents=True)
     (ws / "drafts").mkdir()
+    (ws / "jobzone.yaml").write_text("approvals_required: 1\n", encoding="utf-8")
     shutil.copy(SEED_PATH, ws / "roles" / SEED_PATH.name)
     start = time.perf_counter()
     size = write_drafts(ws, n)
