@@ -249,14 +249,32 @@ def test_a_corrupt_index_is_rebuilt(mixed: Path, run_cli: RunCli, text: str) -> 
     assert sorted(index_of(mixed)["entries"]) == sorted(f"{d['id']}.yaml" for d in expected)
 
 
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("status", "bogus"),
+        ("kind", 3),
+        ("errors", "2"),
+        ("warnings", True),
+        ("aijri", "high"),
+        ("created_at", "yesterday"),
+        ("title", None),
+        ("surplus", 1),
+        ("title", ...),  # missing
+    ],
+)
 def test_a_doctored_row_with_a_matching_key_is_not_trusted_blindly(
-    mixed: Path, run_cli: RunCli
+    mixed: Path, run_cli: RunCli, field: str, value: object
 ) -> None:
-    """A row that no longer fits the model (an unknown status) is re-read, not crashed on."""
+    """A row that does not fit (a value of the wrong kind, a field too many or missing) is read
+    again from its draft, not crashed on or shown."""
     expected = listed(run_cli)
     index = index_of(mixed)
-    index["entries"]["approved-1.yaml"]["row"]["status"] = "bogus"
-    del index["entries"]["pending-new.yaml"]["row"]["title"]
+    row = index["entries"]["approved-1.yaml"]["row"]
+    if value is ...:
+        del row[field]
+    else:
+        row[field] = value
     (mixed / "drafts" / ".index.json").write_text(json.dumps(index), encoding="utf-8")
 
     assert listed(run_cli) == expected

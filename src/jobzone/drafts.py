@@ -8,7 +8,6 @@ into a typed, scored and validated value. Only :mod:`jobzone.workflow` writes dr
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,29 +20,13 @@ from jobzone.errors import InputError, NotFoundError
 from jobzone.history import Acknowledgement, HistoryEntry
 from jobzone.scoring import ShownScore
 from jobzone.slugs import Slug
+from jobzone.states import Kind as Kind
+from jobzone.states import Status as Status
 from jobzone.workspace import Workspace, check_name
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
-
-
-class Kind(StrEnum):
-    new = "new"
-    revision = "revision"
-    commentary = "commentary"
-
-
-class Status(StrEnum):
-    pending = "pending"
-    changes_requested = "changes_requested"
-    approved = "approved"
-    rejected = "rejected"
-
-    @property
-    def is_open(self) -> bool:
-        """Whether the draft can still change (edits, decisions, redrafts)."""
-        return self in (Status.pending, Status.changes_requested)
 
 
 class FindingRecord(_Strict):

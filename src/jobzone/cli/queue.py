@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import partial
+from functools import cache, partial
 
 import click
 
@@ -32,18 +32,25 @@ def queue_cmd(status: str | None, as_json: bool) -> None:
     A pending draft that has some but not all of the approvals it needs shows them, as in
     "pending 1/2". Unreadable draft files are listed after the rest (exit 2).
     """
-    from jobzone.config import load_config
-    from jobzone.drafts import Status
     from jobzone.review.queue import listing
+    from jobzone.states import Status
 
     wf = reading(quiet=as_json)
     found = listing(wf.workspace, status)
-    required = load_config(wf.workspace).approvals_required
+
+    @cache
+    def required() -> int:
+        """Approvals a draft needs: read only when a row shows them (the settings' model is
+        the one pydantic import a plain listing would otherwise pay for)."""
+        from jobzone.config import load_config
+
+        return load_config(wf.workspace).approvals_required
+
     if as_json:
         print_json(
             {
                 "drafts": [
-                    {**r.model_dump(mode="json"), "required": required, "age": _age(r.created_at)}
+                    {**r.to_json(), "required": required(), "age": _age(r.created_at)}
                     for r in found.rows
                 ],
                 "unreadable": [e.to_dict() for e in found.unreadable],
@@ -54,8 +61,8 @@ def queue_cmd(status: str | None, as_json: bool) -> None:
         lines = [header] if found.rows else []
         for r in found.rows:
             state = r.status.value.replace("_", " ")
-            if r.status is Status.pending and 0 < r.approvals < required:
-                state = f"pending {r.approvals}/{required}"
+            if r.status is Status.pending and r.approvals and r.approvals < required():
+                state = f"pending {r.approvals}/{required()}"
             figures = f"{r.aijri:5.1f} {r.zone:6}" if r.aijri is not None else f"{'-':>5} {'':6}"
             lines.append(
                 f"{r.id:52} {state:17} {r.kind.value:10} {figures} {r.errors:>2}E {r.warnings:>2}W "

@@ -11,24 +11,26 @@ import contextlib
 import datetime as dt
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from stat import S_ISREG
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
-
-from jobzone.documents import atomic_write
-from jobzone.drafts import Draft, Kind, Status, load_draft
 from jobzone.errors import InputError
+from jobzone.states import Kind, Status
 from jobzone.workspace import NAME_RE, Workspace
+
+if TYPE_CHECKING:
+    from jobzone.drafts import Draft
 
 INDEX_NAME = ".index.json"
 INDEX_VERSION = 2
 
 
-class Row(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+@dataclass(frozen=True)
+class Row:
+    """What the queue shows of a draft. A plain value, not a file model: a warm listing reads
+    only the index, and pays for neither YAML nor pydantic."""
 
     id: str
     slug: str
@@ -61,6 +63,50 @@ class Row(BaseModel):
             approvals=len(draft.approvals),
         )
 
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["created_at"] = self.created_at.isoformat().replace("+00:00", "Z")
+        return data
+
+    @classmethod
+    def from_json(cls, data: Any) -> Row | None:
+        """The row the index holds, or None when it is not one (the draft is read again)."""
+        if not isinstance(data, dict) or set(data) != _ROW_FIELDS:
+            return None
+        try:
+            row = cls(
+                **{
+                    **data,
+                    "kind": Kind(data["kind"]),
+                    "status": Status(data["status"]),
+                    "created_at": dt.datetime.fromisoformat(data["created_at"]),
+                }
+            )
+        except (TypeError, ValueError):
+            return None
+        return row if _well_typed(row) else None
+
+
+_ROW_FIELDS = frozenset(f.name for f in fields(Row))
+_TYPES: dict[str, tuple[type, ...]] = {
+    "id": (str,),
+    "slug": (str,),
+    "title": (str,),
+    "aijri": (float, int, type(None)),
+    "zone": (str, type(None)),
+    "errors": (int,),
+    "warnings": (int,),
+    "revision": (int,),
+    "approvals": (int,),
+}
+
+
+def _well_typed(row: Row) -> bool:
+    return all(
+        isinstance(getattr(row, name), kinds) and not isinstance(getattr(row, name), bool)
+        for name, kinds in _TYPES.items()
+    )
+
 
 def _load_index(workspace: Workspace) -> dict[str, Any]:
     path = workspace.drafts_dir / INDEX_NAME
@@ -85,11 +131,7 @@ def _cached_row(cached: Any, key: list[int]) -> Row | None:
     """The index's row for a file whose key is ``key``, if it is there and well formed."""
     if not isinstance(cached, dict) or cached.get("key") != key:
         return None
-    try:
-        row = Row.model_validate(cached.get("row"))
-    except ValidationError:
-        return None
-    return row
+    return Row.from_json(cached.get("row"))
 
 
 @dataclass
@@ -119,16 +161,20 @@ def rows(workspace: Workspace) -> Listing:
             key = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
             row = _cached_row(old.get(name), key)
             if row is None:
+                from jobzone.drafts import load_draft
+
                 try:
                     row = Row.of(load_draft(workspace, name[:-5]))
                 except InputError as exc:
                     result.unreadable.append(exc)
                     continue
                 changed = True
-            fresh[name] = {"key": key, "row": row.model_dump(mode="json")}
+            fresh[name] = {"key": key, "row": row.to_json()}
             result.rows.append(row)
     if changed or fresh.keys() != old.keys():
         payload = json.dumps({"version": INDEX_VERSION, "entries": fresh}, separators=(",", ":"))
+        from jobzone.documents import atomic_write
+
         # A cache: a workspace that cannot be written still lists its queue.
         with contextlib.suppress(InputError):
             atomic_write(workspace.drafts_dir / INDEX_NAME, payload, inside=workspace.root)

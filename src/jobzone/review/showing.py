@@ -120,8 +120,9 @@ def changes(
 ) -> Changes | None:
     """What the draft changes against the canonical version it is based on, or None for a new
     role. ``canonical`` loads the canonical set, which only a commentary draft needs (to fill
-    the references its text names). When the role has moved on since the draft was made, that is the kept version the
-    draft was based on if it can be found (else the current one), and the note says so."""
+    the references its text names). When the role has moved on since the draft was made, the
+    base is the kept version the draft was based on if it can be found (else the current one),
+    and the note says so."""
     if draft.base is None:
         return None
     slug = draft.base.slug
