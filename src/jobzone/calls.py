@@ -66,11 +66,6 @@ class CallOutcome(StrEnum):
     timeout = "timeout"
     connection = "connection"
 
-    @property
-    def answered(self) -> bool:
-        """Whether the attempt brought back an answer to keep (valid or not)."""
-        return self in (CallOutcome.ok, CallOutcome.invalid)
-
 
 class CallRecord(BaseModel):
     """One HTTP attempt, whatever its outcome: what the draft's provenance lists."""

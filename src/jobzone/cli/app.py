@@ -7,7 +7,6 @@ imports what it needs when it runs.
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -148,10 +147,6 @@ def resolve_path(target: str) -> Path | None:
     if "/" in target or target.endswith((".yaml", ".yml")) or Path(target).exists():
         return Path(target)
     return None
-
-
-def stderr_is_terminal() -> bool:
-    return sys.stderr.isatty()
 
 
 def fail(code: int = EXIT_INPUT) -> None:

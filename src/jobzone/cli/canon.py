@@ -11,7 +11,6 @@ from jobzone.cli.app import (
     json_option,
     print_json,
     reading,
-    stderr_is_terminal,
     workspace_option,
 )
 from jobzone.errors import EXIT_FINDINGS, EXIT_INPUT
@@ -67,7 +66,7 @@ def check_cmd(as_json: bool) -> None:
         roles,
         label="checking",
         file=sys.stderr,
-        hidden=as_json or not stderr_is_terminal(),
+        hidden=as_json or not sys.stderr.isatty(),
     )
     with bar:
         for role in bar:

@@ -71,7 +71,6 @@ class Session:
     """What a change sees while it holds the lock."""
 
     workspace: Workspace
-    notify: Notify = ignore
 
     @cached_property
     def canonical(self) -> CanonicalSet:
@@ -118,15 +117,11 @@ class Session:
         note: str | None = None,
         *,
         checked: Checked | None = None,
-        **extra: object,
     ) -> HistoryEntry:
         """Append a step to the draft's history, hashing the content it leaves (``checked``:
         the check this change made, when it made one)."""
         digest = checked.content_sha256 if checked else content_sha256(draft.assessment)
-        entry = HistoryEntry.model_validate(
-            {"at": now(), "by": by, "action": action, "note": note, "content_sha256": digest}
-            | extra
-        )
+        entry = HistoryEntry(at=now(), by=by, action=action, note=note, content_sha256=digest)
         draft.history.append(entry)
         return entry
 
@@ -160,7 +155,7 @@ def session(workspace: Workspace, notify: Notify = ignore) -> Iterator[Session]:
     from jobzone.workflow.promotion import recover
 
     with workspace_lock(workspace):
-        current = Session(workspace, notify)
+        current = Session(workspace)
         said = recover(current)
         if said:
             notify(Notice(said))
