@@ -10,7 +10,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
 
 class Usage(BaseModel):
@@ -82,3 +82,12 @@ class CallRecord(BaseModel):
     max_completion_tokens: int
     usage: Usage
     error: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _earlier_format(cls, data: Any) -> Any:
+        """Records written before outcomes were an enum say ``outcome: "http 429"``."""
+        outcome = data.get("outcome") if isinstance(data, dict) else None
+        if isinstance(outcome, str) and outcome.startswith("http ") and outcome[5:].isdigit():
+            return {**data, "outcome": CallOutcome.http_error.value, "status": int(outcome[5:])}
+        return data

@@ -11,7 +11,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator
 
 from jobzone.calls import CallRecord, Usage
 from jobzone.canonical import BaseVersion
@@ -64,6 +64,20 @@ class Approval(_Strict):
     at: dt.datetime
     note: str | None
     accepted_warnings: list[Acknowledgement] = Field(default_factory=list)
+
+    @field_validator("accepted_warnings", mode="before")
+    @classmethod
+    def _earlier_format(cls, value: Any) -> Any:
+        """Approvals written before acknowledgements kept the finding say ``"code at path"``:
+        read as an acknowledgement of no message, which no finding of today matches."""
+        if not isinstance(value, list):
+            return value
+        return [
+            dict(zip(("code", "path"), item.split(" at ", 1), strict=True), message="")
+            if isinstance(item, str) and " at " in item
+            else item
+            for item in value
+        ]
 
 
 class Draft(_Strict):

@@ -41,6 +41,10 @@ class RunOutcome(StrEnum):
     not_a_title = "not-a-title"
 
 
+#: How runs that queued a draft said so before outcomes were an enum.
+_EARLIER_OUTCOMES = frozenset({"drafted", "redrafted"})
+
+
 class RunRequest(BaseModel):
     """What was asked for, so that a resumed run asks the same."""
 
@@ -156,6 +160,8 @@ class Journal:
         if not path.is_file():
             return None
         outcome = read_yaml(path, inside=self.workspace.root).get("outcome")
+        if outcome in _EARLIER_OUTCOMES:
+            return RunOutcome.queued
         try:
             return RunOutcome(outcome)
         except ValueError:
