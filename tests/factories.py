@@ -12,6 +12,7 @@ import copy
 import datetime as dt
 import hashlib
 import os
+import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -242,6 +243,20 @@ def hermetic_env(monkeypatch: pytest.MonkeyPatch) -> None:
 def jobzone_argv(workspace: Path, *args: str) -> list[str]:
     """The real command line, run by this interpreter, on ``workspace``."""
     return [sys.executable, "-m", "jobzone", "--workspace", str(workspace), *args]
+
+
+def crash_approval(workspace: Path, draft_id: str, step: str = "role") -> None:
+    """Approve ``draft_id`` in a process of its own that dies at ``step`` of the promotion
+    (``JOBZONE_CRASH_AT``), as a kill -9 would leave it."""
+    from jobzone.faults import CRASH_EXIT
+
+    crashed = subprocess.run(
+        jobzone_argv(workspace, "approve", draft_id, "--reviewer", "alice"),
+        env=subprocess_env(JOBZONE_CRASH_AT=step),
+        capture_output=True,
+        check=False,
+    )
+    assert crashed.returncode == CRASH_EXIT, crashed.stderr
 
 
 def subprocess_env(**extra: str) -> dict[str, str]:

@@ -21,6 +21,7 @@ from .conftest import EXAMPLE_PATH, RunCli
 from .factories import (
     NEW_SLUG,
     SEED_SLUG,
+    crash_approval,
     hermetic_env,
     jobzone_argv,
     kept_versions,
@@ -241,13 +242,7 @@ def test_every_command_settles_an_interrupted_approval_first(
     """Defect 2: a crash after the role file was written leaves an intent; whatever runs next
     completes the approval before it reads or changes anything."""
     make_draft(workspace, "d", change=retitle_first_task)
-    crashed = subprocess.run(
-        jobzone_argv(workspace, "approve", "d", "--reviewer", "alice"),
-        env=subprocess_env(JOBZONE_CRASH_AT="role"),
-        capture_output=True,
-        check=False,
-    )
-    assert crashed.returncode == CRASH_EXIT
+    crash_approval(workspace, "d")
 
     result = run_cli(*args)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shlex
-import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -15,7 +14,6 @@ import pytest
 from jobzone.checking import content_sha256
 from jobzone.drafts import Status
 from jobzone.errors import ConflictError, InputError
-from jobzone.faults import CRASH_EXIT
 from jobzone.history import Action
 from jobzone.workflow import Workflow, editing, review
 from jobzone.workflow.editing import Choice, EditOutcome, edit_in_editor
@@ -24,13 +22,12 @@ from jobzone.workspace import Workspace
 from .conftest import RunCli
 from .factories import (
     FIXER,
+    crash_approval,
     hermetic_env,
-    jobzone_argv,
     make_draft,
     read_draft,
     read_role,
     retitle_first_task,
-    subprocess_env,
     tasks_sum_95_and_duplicate,
 )
 
@@ -405,13 +402,7 @@ def test_an_edit_settles_an_interrupted_approval_first(
     """Defect 2: an approval killed after its intent, then an edit. The edit recovers first, so
     the draft is not left "approved" with edited content while roles/ holds the older one."""
     make_draft(workspace, "d-1", change=retitle_first_task)
-    crashed = subprocess.run(
-        jobzone_argv(workspace, "approve", "d-1", "--reviewer", "alice"),
-        env=subprocess_env(JOBZONE_CRASH_AT="role"),
-        capture_output=True,
-        check=False,
-    )
-    assert crashed.returncode == CRASH_EXIT
+    crash_approval(workspace, "d-1")
     editor(tmp_path, monkeypatch, NOTHING)
 
     result = run_cli("edit", "d-1", "--reviewer", "carol")
