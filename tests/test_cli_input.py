@@ -327,3 +327,16 @@ def test_a_good_file_next_to_bad_ones_still_scores(run_cli: RunCli, workspace: P
     result = run_cli("score", "roles/mlops-engineer.yaml", "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["aijri"] == 42.6
+
+
+def test_a_quoted_date_is_the_date_it_spells(run_cli: RunCli, workspace: Path) -> None:
+    """Issue 9, point 7: editors quote dates; YAML then reads text, which is still a date."""
+    role = workspace / "roles" / "mlops-engineer.yaml"
+    text = role.read_text("utf-8").replace("assessed_on: 2026-04-26", "assessed_on: '2026-04-26'")
+    role.write_text(text, encoding="utf-8")
+
+    assert run_cli("score", "mlops-engineer").exit_code == 0
+    bad = text.replace("assessed_on: '2026-04-26'", "assessed_on: '2026-04-31'")
+    role.write_text(bad, encoding="utf-8")
+    refused = run_cli("score", "mlops-engineer")
+    assert refused.exit_code == 2 and "assessed_on" in refused.stderr

@@ -549,12 +549,16 @@ def test_no_score_means_no_score_rules() -> None:
     assert codes(check(data, (DEVOPS, TWIN))) == {"tasks.time-sum"}
 
 
-def test_impact_message_names_both_problems() -> None:
+def test_impact_message_states_one_fact_once() -> None:
+    """Score 4 and not involved breaks two of the rules' conditions, which say the same thing:
+    the message says it once (issue 9, point 7)."""
     data = seed()
     set_at("tasks.3.impact", "not_involved")(data)
     [finding] = check(data).findings
-    assert "yet impact is not_involved" in finding.message
-    assert "impact is not_involved, yet score 4" in finding.message
+    assert finding.message.startswith(
+        "score 4 means AI can do the task, yet impact is not_involved:"
+    )
+    assert finding.message.count("not_involved") == 1
 
 
 def test_duplicate_reports_each_later_copy() -> None:

@@ -12,7 +12,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from jobzone.commentary import Commentary
 from jobzone.history import HistoryEntry
@@ -22,6 +22,21 @@ from jobzone.slugs import Slug
 _R = load_rubric(DEFAULT_RUBRIC)
 
 Text = Annotated[str, Field(description="Prose; must not be empty for the validator to pass.")]
+
+
+def _iso_day(value: object) -> object:
+    """A date written in quotes ('2026-01-01') is the date it spells: YAML reads a quoted date
+    as text, and editors quote dates. Anything else is left for the strict check to refuse."""
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
+#: A calendar day, unquoted (YAML's date) or quoted as YYYY-MM-DD.
+Day = Annotated[dt.date, BeforeValidator(_iso_day)]
 
 
 class StrictModel(BaseModel):
@@ -96,7 +111,7 @@ class Reinstatement(StrictModel):
 class Source(StrictModel):
     title: str = Field(description="The publication or report, named so it can be found.")
     url: str | None = Field(default=None, description="Where to read it, if online.")
-    date: dt.date | None = Field(default=None, description="Its date, YYYY-MM-DD, if known.")
+    date: Day | None = Field(default=None, description="Its date, YYYY-MM-DD, if known.")
 
 
 class EvidenceItem(StrictModel):
@@ -140,7 +155,7 @@ class Override(StrictModel):
     )
     justification: Text
     by: str
-    on: dt.date
+    on: Day
 
 
 class Assessment(StrictModel):
@@ -149,7 +164,7 @@ class Assessment(StrictModel):
     rubric: Literal["aijri-v1"]
     slug: Slug
     title: Annotated[str, StringConstraints(min_length=1, max_length=120)]
-    assessed_on: dt.date
+    assessed_on: Day
     role: RoleDefinition
     protective: Protective
     growth: Growth

@@ -95,6 +95,7 @@ def _profile(answer: dict[str, Any]) -> dict[str, Any]:
 def assemble(
     *,
     slug: str,
+    title: str,
     assessed_on: dt.date,
     role: dict[str, Any],
     tasks: dict[str, Any],
@@ -106,7 +107,7 @@ def assemble(
     parts = {
         "rubric": DEFAULT_RUBRIC,
         "slug": slug,
-        "title": role.get("title", ""),
+        "title": title,
         "assessed_on": assessed_on,
         "role": _pick(role, RoleDefinition.model_fields),
         "tasks": tasks.get("tasks"),

@@ -72,14 +72,14 @@ def data_message(data: dict[str, Any]) -> Message:
 def stage_messages(
     rubric: Rubric, stage: str, data: dict[str, Any], **context: Any
 ) -> list[Message]:
-    """The first attempt of a stage: system rubric, stage instructions, then the data.
+    """The first attempt of a stage: one system message (the rubric, then the stage's
+    instructions: some chat templates join two system messages without a break), then the data.
 
     ``context`` fills the instructions and must hold only jobzone's own values (flags, dates);
     anything from a file belongs in ``data``."""
     instructions = render_template(stage, rubric=rubric, references=meanings(), **context)
     return [
-        {"role": "system", "content": system_prompt(rubric)},
-        {"role": "system", "content": instructions},
+        {"role": "system", "content": f"{system_prompt(rubric)}\n{instructions}"},
         data_message(data),
     ]
 

@@ -1,17 +1,26 @@
-"""The drafting stages and the structured answers each asks the model for.
+r"""The drafting stages and the structured answers each asks the model for.
 
 Answer models follow OpenAI's strict structured-output rules (every field required, no defaults,
 no unknown keys, nullable instead of optional), which a test checks for every stage. They are
 built from the assessment's own models, so they carry the rubric's ranges and the file's field
-names and cannot drift from the file format: an answer out of range fails to parse and is
-repaired like any finding. Each stage owns some top-level parts of the assessment; findings on
-those parts are its to repair.
+names and cannot drift from the file format, and they are tighter where the file's rules are not
+schema keywords: names on one line, dates and links in their formats, bounded lists. A server
+that constrains decoding to the schema (OpenAI, vLLM, llama.cpp) then cannot send what the file
+refuses, and an answer that breaks it anyway is repaired like any finding. A test checks that
+every answer each schema allows fits the file.
+
+Patterns use only literal characters, positive character classes, groups and counted
+repetition: llama.cpp's grammar converter accepts nothing else (a ``.`` or a negated class lets a
+model write a raw quote and break the JSON; ``\S`` is ignored). Each stage owns some top-level
+parts of the assessment; findings on those parts are its to repair.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any
+from enum import Enum
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 from pydantic.fields import FieldInfo
@@ -69,21 +78,51 @@ def _text(description: str) -> tuple[Any, Any]:
     return str, Field(description=description)
 
 
+#: Characters of a name (a title, an alias, a task, a source): letters (Latin-1 accents too),
+#: digits, spaces and the punctuation names use. No quote, backslash or line break.
+NAME_CHARS = "A-Za-z0-9\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff &,.'()/+:-"
+Name = Annotated[str, Field(pattern=f"^[{NAME_CHARS}]{{1,100}}$")]
+#: A name that a role answer leaves empty when it says the text is no job title.
+NameOrEmpty = Annotated[str, Field(pattern=f"^[{NAME_CHARS}]{{0,100}}$")]
+#: A slug or tag: at most five words of fifteen characters, so within the file's 80 characters.
+Tag = Annotated[str, Field(pattern="^[a-z0-9]{1,15}(-[a-z0-9]{1,15}){0,4}$")]
+#: A real day of the years 1000-2999 (29 February aside: a leap day is written by hand).
+DATE_PATTERN = (
+    "^[12][0-9]{3}-((0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(0[13-9]|1[0-2])-(29|30)"
+    "|(0[13578]|1[02])-31)$"
+)
+Day = Annotated[str, Field(pattern=DATE_PATTERN)]
+Link = Annotated[str, Field(pattern="^https?://[A-Za-z0-9._~:/?#@!$&'()*+,;=%-]+$")]
+
+
+def _bounded(kind: Any, least: int, most: int) -> Any:
+    """A list of ``kind`` with between ``least`` and ``most`` items."""
+    return Annotated[list[kind], Field(min_length=least, max_length=most)]
+
+
 # -- stage 1: the role definition --------------------------------------------------------------
 
 RoleAnswer = answer_model(
     "RoleAnswer",
     RoleDefinition,
+    types={
+        "seniority": NameOrEmpty,
+        "aliases": _bounded(Name, 0, 6),
+        "tags": _bounded(Tag, 0, 6),
+    },
     first={
         "is_job_title": (bool, Field(description="False when the text is not a job title.")),
         "not_a_title_reason": _text("Why it is not a job title; empty when it is."),
-        "title": _text("The job title, normalised (e.g. 'MLOps Engineer')."),
+        "title": (
+            NameOrEmpty,
+            Field(description="The job title, normalised (e.g. 'MLOps Engineer')."),
+        ),
     },
 )
 
 # -- stage 2: tasks ------------------------------------------------------------------------------
 
-TaskAnswer = answer_model("TaskAnswer", Task)
+TaskAnswer = answer_model("TaskAnswer", Task, types={"name": Name})
 TasksAnswer = answer_model(
     "TasksAnswer",
     Reinstatement,
@@ -99,14 +138,10 @@ TasksAnswer = answer_model(
 # -- stage 3: protective principles, growth, evidence, barriers -----------------------------------
 
 SourceAnswer = answer_model(
-    "SourceAnswer",
-    Source,
-    types={"date": str | None},
+    "SourceAnswer", Source, types={"title": Name, "url": Link | None, "date": Day | None}
 )
 EvidenceAnswer = answer_model(
-    "EvidenceAnswer",
-    EvidenceItem,
-    types={"sources": list[SourceAnswer]},  # type: ignore[valid-type]
+    "EvidenceAnswer", EvidenceItem, types={"sources": _bounded(SourceAnswer, 1, 4)}
 )
 #: The profile's groups of scored parts, each member answered as the group's answer type.
 PROFILE_GROUPS: dict[str, tuple[type[BaseModel], type[Answer]]] = {
@@ -142,9 +177,11 @@ CommentaryAnswer = answer_model(
     "CommentaryAnswer",
     Commentary,
     types={
-        "where_to_look_next": list[  # type: ignore[misc]
-            answer_model("LookNextAnswer", LookNext, types={"slug": str})
-        ]
+        "numbers_dont_capture": _bounded(str, 2, 4),
+        "survival_strategy": _bounded(str, 2, 4),
+        "where_to_look_next": _bounded(
+            answer_model("LookNextAnswer", LookNext, types={"slug": Tag}), 0, 5
+        ),
     },
     skip=("written_against",),
 )
@@ -160,7 +197,7 @@ class Stage:
     max_completion_tokens: int
 
 
-ROLE = Stage("role", RoleAnswer, ("title", "role"), 2_000)
+ROLE = Stage("role", RoleAnswer, ("role",), 2_000)
 TASKS = Stage("tasks", TasksAnswer, ("tasks", "reinstatement"), 4_000)
 PROFILE = Stage("profile", ProfileAnswer, PROFILE_PARTS, 6_000)
 COMMENTARY = Stage("commentary", CommentaryAnswer, ("commentary",), 4_000)
@@ -174,4 +211,53 @@ def owner_of(path: str) -> Stage | None:
     for stage in STAGES.values():
         if head in stage.owns:
             return stage
+    return None
+
+
+def stand_in(model: type[BaseModel]) -> dict[str, Any]:
+    """The plainest answer ``model`` accepts (least numbers, ``"x"`` for text, shortest lists,
+    nothing where it may be null): what a stage whose own answer is broken is taken to have said
+    while the other stages' answers are checked against the rubric."""
+    return {
+        name: _plainest(info.annotation, info.metadata) for name, info in model.model_fields.items()
+    }
+
+
+def _plainest(kind: Any, metadata: list[Any]) -> Any:
+    least = next((m.min_length for m in metadata if getattr(m, "min_length", None)), 0)
+    low = next((m.ge for m in metadata if getattr(m, "ge", None) is not None), None)
+    origin, args = get_origin(kind), get_args(kind)
+    if origin is Annotated:
+        return _plainest(args[0], [*metadata, *args[1:]])
+    if origin in (UnionType, Union):
+        return None if type(None) in args else _plainest(args[0], metadata)
+    if origin is list:
+        return [_plainest(args[0], []) for _ in range(least)]
+    if isinstance(kind, type) and issubclass(kind, BaseModel):
+        return stand_in(kind)
+    if isinstance(kind, type) and issubclass(kind, Enum):
+        return next(iter(kind)).value
+    if kind is bool:
+        return False
+    if kind is int:
+        return low if low is not None and low > 0 else 0
+    return "x"
+
+
+#: Words a reason for refusing a title needs at least: "no", or the field's own name echoed
+#: back (what small models write), is no reason.
+REASON_WORDS = 3
+
+
+def verdict_problem(answer: dict[str, Any]) -> str | None:
+    """Why the role stage's verdict on the title contradicts itself, or None."""
+    verdict, reason = answer.get("is_job_title"), answer.get("not_a_title_reason")
+    words = len(reason.split()) if isinstance(reason, str) else 0
+    if verdict is True and words:
+        return "is_job_title is true, yet not_a_title_reason gives a reason; empty it"
+    if verdict is False and words < REASON_WORDS:
+        return (
+            "is_job_title is false, yet not_a_title_reason does not say why in a sentence; "
+            "say why, or set is_job_title to true if it is a job title"
+        )
     return None

@@ -38,34 +38,31 @@ def duplicate_name(ctx: Context) -> Iterator[Finding]:
             first[key] = i
 
 
-def impact_problems(task: Task, rubric: Rubric) -> list[str]:
-    """Why a task's impact does not fit its score.
+def impact_problem(task: Task, rubric: Rubric) -> str | None:
+    """Why a task's impact does not fit its score, or None; one reason, the first that holds.
 
     The rubric's exposed score (3) is the pivot: a score above it means an AI agent can do the
     task, so the impact should be displacement; at or below it the task is not being taken over,
     so it cannot be displacement; and an exposed task cannot be one AI is not involved in.
     """
     exposed = rubric.exposed_task_score
-    problems = []
     if task.score > exposed and task.impact is not Impact.displacement:
-        problems.append(
-            f"score {task.score} means AI can do the task, yet impact is {task.impact.value}"
-        )
+        return f"score {task.score} means AI can do the task, yet impact is {task.impact.value}"
     if task.impact is Impact.displacement and task.score <= exposed:
-        problems.append(f"impact is displacement, yet score {task.score} is {exposed} or less")
+        return f"impact is displacement, yet score {task.score} is {exposed} or less"
     if task.impact is Impact.not_involved and task.score >= exposed:
-        problems.append(f"impact is not_involved, yet score {task.score} is {exposed} or more")
-    return problems
+        return f"impact is not_involved, yet score {task.score} is {exposed} or more"
+    return None
 
 
 @rule("impact.inconsistent", Severity.warning, "a task's impact should fit its score")
 def impact_inconsistent(ctx: Context) -> Iterator[Finding]:
     for i, task in enumerate(ctx.assessment.tasks):
-        problems = impact_problems(task, ctx.rubric)
-        if problems:
+        problem = impact_problem(task, ctx.rubric)
+        if problem:
             yield warning(
                 "impact.inconsistent",
                 f"tasks[{i}].impact",
-                f"{'; '.join(problems)}: change the impact or the score, "
-                "or explain the exception in the task's rationale",
+                f"{problem}: change the impact or the score, or explain the exception in the "
+                "task's rationale",
             )
