@@ -79,6 +79,10 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "partial_replay: the test may leave recorded requests unplayed"
     )
+    config.addinivalue_line(
+        "markers",
+        "local_model: recorded from a real model on llama.cpp's llama-server, never the fake",
+    )
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import shutil
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -35,8 +36,8 @@ from jobzone.cli import cli
 from jobzone.cli.app import Deps
 from jobzone.drafting.budget import Budget
 from jobzone.drafting.journal import Journal, RunRequest
-from jobzone.drafting.model import Model
-from jobzone.drafting.openai_model import OpenAIModel
+from jobzone.drafting.model import Model, ModelChoice
+from jobzone.drafting.openai_model import ModeMemory, OpenAIModel
 from jobzone.drafting.pipeline import DraftRun, check_title
 from jobzone.drafting.settings import ModelSettings
 from jobzone.drafts import Draft, load_draft
@@ -84,9 +85,62 @@ def scrub_request(request: Any) -> Any:
 
 
 def scrub_response(response: dict[str, Any]) -> dict[str, Any]:
-    """Drop volatile and identifying response headers (date, server, request and org ids)."""
+    """Drop volatile and identifying response headers (date, server, request and org ids), and
+    merge a real model's one-event-per-token stream into few events."""
     headers = {k: v for k, v in response["headers"].items() if k.lower() in KEPT_RESPONSE_HEADERS}
+    body = response.get("body", {}).get("string")
+    types = " ".join(str(v) for k, v in headers.items() if k.lower() == "content-type")
+    if "event-stream" in types and isinstance(body, (bytes, str)):
+        text = body.decode("utf-8") if isinstance(body, bytes) else body
+        response = {**response, "body": {**response["body"], "string": compact_stream(text)}}
     return {**response, "headers": headers}
+
+
+def _text_piece(event: str) -> tuple[dict[str, Any], str] | None:
+    """The chunk of a ``data:`` event that only adds text to the answer, and that text."""
+    if not event.startswith("data: ") or event == "data: [DONE]":
+        return None
+    try:
+        chunk = json.loads(event.removeprefix("data: "))
+    except ValueError:
+        return None
+    choices = chunk.get("choices") if isinstance(chunk, dict) else None
+    if chunk.get("usage") or not isinstance(choices, list) or len(choices) != 1:
+        return None
+    delta = choices[0].get("delta") or {}
+    if choices[0].get("finish_reason") or set(delta) - {"content"}:
+        return None
+    content = delta.get("content")
+    return (chunk, content) if isinstance(content, str) else None
+
+
+def compact_stream(text: str, piece_chars: int = 400) -> str:
+    """A server-sent event stream with runs of text-only chunks merged, up to ``piece_chars``
+    each: the same answer, replayed the same way, in a cassette a hundred times smaller."""
+    events = [e for e in text.split("\n\n") if e.strip()]
+    merged: list[str] = []
+    pending: tuple[dict[str, Any], str] | None = None
+
+    def flush() -> None:
+        nonlocal pending
+        if pending is not None:
+            chunk, content = pending
+            chunk["choices"][0]["delta"]["content"] = content
+            merged.append("data: " + json.dumps(chunk, ensure_ascii=False))
+            pending = None
+
+    for event in events:
+        piece = _text_piece(event)
+        if piece is None:
+            flush()
+            merged.append(event)
+        elif pending is not None and len(pending[1]) + len(piece[1]) <= piece_chars:
+            pending = (pending[0], pending[1] + piece[1])
+        else:
+            flush()
+            pending = piece
+    flush()
+    return "".join(event + "\n\n" for event in merged)
 
 
 def cassette_config(record_mode: str = "none") -> dict[str, Any]:
@@ -119,6 +173,9 @@ def vcr_config_for(request: pytest.FixtureRequest, record_mode: str) -> dict[str
     here and keeps its cassette."""
     if record_mode != "none" and recording_against_env() and scenario_of(request) != "clean":
         pytest.skip(f"scenario {scenario_of(request)!r} needs the fake server to record")
+    local = request.node.get_closest_marker("local_model") is not None
+    if record_mode != "none" and local and not recording_against_env():
+        pytest.skip("recorded only against a real local model (record_cassettes --local)")
     return cassette_config(record_mode)
 
 
@@ -145,10 +202,11 @@ class DraftingEnv:
     def workspace(self) -> Workspace:
         return Workspace(self.root)
 
-    def models(self, name: str | None, temperature: float | None) -> Model:
+    def models(self, choice: ModelChoice) -> Model:
         """The real model, configured from the environment, its retries recorded not slept."""
-        settings = ModelSettings.from_env(name, temperature)
-        return self.wrap(OpenAIModel(settings, sleep=self.sleeps.append))
+        settings = ModelSettings.from_env(choice)
+        memory = ModeMemory.of(self.workspace)
+        return self.wrap(OpenAIModel(settings, sleep=self.sleeps.append, memory=memory))
 
     def workflow(self) -> Workflow:
         return Workflow(self.workspace, models=self.models)
@@ -175,7 +233,7 @@ class DraftingEnv:
         self, title: str = TITLE, *, notes: str | None = None, max_repairs: int = 2
     ) -> DraftRun:
         """A DraftRun as the workflow builds one, with a journal, sleeps recorded not slept."""
-        model = self.models(None, None)
+        model = self.models(ModelChoice())
         request = RunRequest(
             id=f"test-{len(self.runs()) + 1}",
             title=check_title(title),
@@ -223,7 +281,15 @@ class DraftingEnv:
 
 
 def stage_of(body: dict[str, Any]) -> str:
-    name = str(body["response_format"]["json_schema"]["name"])
+    """The stage a request is for, in any structured-output mode."""
+    if "tools" in body:
+        name = str(body["tools"][0]["function"]["name"])
+    elif body["response_format"]["type"] == "json_schema":
+        name = str(body["response_format"]["json_schema"]["name"])
+    else:
+        found = re.search(r"JSON Schema \((\w+)\)", body["messages"][0]["content"])
+        assert found is not None, "a JSON-mode request names its schema"
+        name = found.group(1)
     return name.removesuffix("Answer").lower()
 
 

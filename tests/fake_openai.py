@@ -2,16 +2,21 @@
 
 Standard library only: ``ThreadingHTTPServer`` bound to 127.0.0.1 on a free port. It serves
 ``POST /v1/chat/completions`` with the structured answers jobzone's drafting stages ask for,
-written here by hand (they are canned and fictional: no model is involved). The stage comes from
-``response_format.json_schema.name``; a request is a repair when its last message is a user
-message that follows an assistant message.
+written here by hand (they are canned and fictional: no model is involved). It speaks the three
+structured-output modes jobzone uses: ``json_schema`` (the stage comes from the schema's name),
+``tools`` (from the forced function's name) and ``json_object`` (from the schema named in the
+system message), and answers as a stream of server-sent events when asked to (with a usage chunk
+when ``stream_options.include_usage`` is set), as one JSON body otherwise. A request is a repair
+when its last message is a user message that follows an assistant message.
 
 A *scenario* scripts what goes wrong: per stage, a list of faults served in order (``429`` with
 ``retry-after: 1``, ``500``, ``400``, a refusal, an answer cut off by the token limit, or a 200
 whose body is no chat completion: an HTML page, JSON cut short, JSON without ``choices``), then
 normal answers; whether the tasks stage answers with shares summing to 95 (once, or every time); and
 whether the commentary stage types a wrong figure and names a role outside the canonical set (on a
-first attempt only, or every time). ``latency_ms`` delays every answer, for the bench.
+first attempt only, or every time); and which structured-output modes the server offers (the
+others are refused with HTTP 500 as llama.cpp and llama-cpp-python's servers refuse them).
+``latency_ms`` delays every answer, for the bench.
 
     python -m tests.fake_openai --scenario clean --latency 200      # prints the base URL
 
@@ -48,6 +53,22 @@ MALFORMED_BODIES = {
     "no-choices": ("application/json", '{"id": "chatcmpl-fake", "object": "chat.completion"}'),
 }
 FIXED_CREATED = 1_795_219_200  # 2026-11-21, so re-recorded cassettes differ only where it matters
+#: The structured-output modes, and how a server that lacks one says so (llama-cpp-python's
+#: server answers an unknown response_format with its traceback; llama.cpp's refuses tools
+#: unless started with --jinja).
+MODES = ("json_schema", "tools", "json_object")
+MODE_REFUSALS = {
+    "json_schema": (
+        "Traceback (most recent call last):\n"
+        '  File "llama_cpp/server/app.py", line 513, in create_chat_completion\n'
+        "    response_format = body.response_format\n"
+        "ValueError: response_format type 'json_schema' is not supported"
+    ),
+    "tools": "tools param requires --jinja flag",
+}
+#: Characters per streamed piece: small enough to stream, large enough to keep cassettes short.
+PIECE_CHARS = 400
+_SCHEMA_NAMED = re.compile(r"JSON Schema \((\w+)\)")
 
 
 @dataclass(frozen=True)
@@ -62,8 +83,11 @@ class Scenario:
     #: "ok": clean commentary; "first-wrong": a wrong literal AIJRI and a role outside the set on a
     #: first attempt, clean on a repair; "always-wrong": wrong every time.
     commentary: str = "ok"
+    #: The structured-output modes the server offers; the others are refused.
+    modes: tuple[str, ...] = MODES
 
     def __post_init__(self) -> None:
+        assert set(self.modes) <= set(MODES), self.modes
         for stage, faults in self.faults.items():
             assert stage in STAGE_BY_SCHEMA.values(), stage
             assert all(f in FAULTS for f in faults), faults
@@ -87,6 +111,7 @@ SCENARIOS: dict[str, Scenario] = {
         Scenario("html-page", faults={"role": ("html",)}),
         Scenario("cut-json", faults={"role": ("cut-json",)}),
         Scenario("no-choices", faults={"role": ("no-choices",)}),
+        Scenario("json-mode-only", modes=("json_object",)),
     )
 }
 
@@ -630,7 +655,9 @@ NOT_A_TITLE: dict[str, Any] = {
     "tags": [],
 }
 _INSTRUCTION_WORDS = re.compile(
-    r"\b(ignore|disregard|instructions?|prompt|you are|pretend|print|output|reveal)\b", re.I
+    r"\b(ignore|disregard)\b.*\b(instructions?|previous)\b|\bsystem prompt\b|\byou are\b"
+    r"|\bpretend\b",
+    re.I,
 )
 
 
@@ -826,27 +853,28 @@ class FakeOpenAI:
             self._seq += 1
             return f"chatcmpl-fake{self._seq:04d}"
 
-    def respond(self, raw: bytes) -> tuple[int, dict[str, str], dict[str, Any] | str, Call | None]:
-        """Status, extra headers and body for one request body: JSON, or text as it is."""
+    def respond(self, raw: bytes) -> tuple[int, dict[str, str], Body, Call | None]:
+        """Status, extra headers and body for one request body: JSON, text as it is, or the
+        events of a stream."""
         try:
             body = json.loads(raw)
-            fmt = body["response_format"]
-            schema_name = fmt["json_schema"]["name"]
             messages = body["messages"]
-        except (ValueError, KeyError, TypeError):
-            return 400, {}, _error("expected a chat completion with a json_schema format"), None
-        if fmt.get("type") != "json_schema" or fmt["json_schema"].get("strict") is not True:
-            return 400, {}, _error("response_format must be a strict json_schema"), None
+            mode, schema_name = _format_of(body)
+        except (ValueError, KeyError, TypeError, IndexError) as exc:
+            return 400, {}, _error(f"expected a structured chat completion ({exc})"), None
         stage = STAGE_BY_SCHEMA.get(schema_name)
         if stage is None:
             return 400, {}, _error(f"unknown response format {schema_name!r}"), None
         repair = is_repair(messages)
         prompt_tokens = len(raw) // 4
-        fault = self._next_fault(stage)
 
         def call(status: int, served: str, completion: int) -> Call:
             return Call(stage, repair, status, served, len(raw), prompt_tokens, completion)
 
+        if mode not in self.scenario.modes:
+            refusal = MODE_REFUSALS.get(mode, f"{mode} is not supported")
+            return 500, {}, _error(refusal, 500), call(500, f"no-{mode}", 0)
+        fault = self._next_fault(stage)
         if fault in ("429", "500", "400"):
             status = int(fault)
             headers = {"retry-after": "1"} if status == 429 else {}
@@ -859,7 +887,7 @@ class FakeOpenAI:
         answer = answer_for(stage, messages, self.scenario, repair)
         content: str | None = json.dumps(answer, ensure_ascii=False)
         assert content is not None
-        refusal: str | None = None
+        refusal = None
         finish = "stop"
         completion_tokens = len(content) // 4 + 64  # a little hidden reasoning
         if fault == "refusal":
@@ -867,35 +895,27 @@ class FakeOpenAI:
             completion_tokens = 12
         elif fault == "length":
             content, finish, completion_tokens = content[: len(content) // 2], "length", limit
-        cached = (len(json.dumps(messages[:3])) // 4) // 128 * 128 if repair else 0
-        payload = {
-            "id": self._next_id(),
-            "object": "chat.completion",
-            "created": FIXED_CREATED,
-            "model": body.get("model", "fake-model"),
-            "choices": [
-                {
-                    "index": 0,
-                    "message": {
-                        "role": "assistant",
-                        "content": content,
-                        "refusal": refusal,
-                        "annotations": [],
-                    },
-                    "logprobs": None,
-                    "finish_reason": finish,
-                }
-            ],
-            "usage": {
-                "prompt_tokens": prompt_tokens,
-                "completion_tokens": completion_tokens,
-                "total_tokens": prompt_tokens + completion_tokens,
-                "prompt_tokens_details": {"cached_tokens": min(cached, prompt_tokens)},
-                "completion_tokens_details": {"reasoning_tokens": 64 if not fault else 0},
-            },
-            "system_fingerprint": "fp_fake",
+        cached = (len(json.dumps(messages[:2])) // 4) // 128 * 128 if repair else 0
+        usage = {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": completion_tokens,
+            "total_tokens": prompt_tokens + completion_tokens,
+            "prompt_tokens_details": {"cached_tokens": min(cached, prompt_tokens)},
+            "completion_tokens_details": {"reasoning_tokens": 64 if not fault else 0},
         }
-        return 200, {}, payload, call(200, fault or "answer", completion_tokens)
+        reply = _Reply(self._next_id(), str(body.get("model", "fake-model")), content, refusal)
+        reply.finish = finish
+        reply.tool = schema_name if mode == "tools" else None
+        served = call(200, fault or "answer", completion_tokens)
+        if body.get("stream"):
+            with_usage = bool((body.get("stream_options") or {}).get("include_usage"))
+            return (
+                200,
+                {"content-type": "text/event-stream"},
+                reply.events(usage, with_usage),
+                served,
+            )
+        return 200, {}, reply.completion(usage), served
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         server = self
@@ -915,8 +935,14 @@ class FakeOpenAI:
                         server.calls.append(call)
                 self._send(status, headers, payload)
 
-            def _send(self, status: int, headers: dict[str, str], payload: object) -> None:
-                text = payload if isinstance(payload, str) else json.dumps(payload)
+            def _send(self, status: int, headers: dict[str, str], payload: Body) -> None:
+                if isinstance(payload, list):
+                    text = "".join(f"data: {json.dumps(event)}\n\n" for event in payload)
+                    text += "data: [DONE]\n\n"
+                elif isinstance(payload, str):
+                    text = payload
+                else:
+                    text = json.dumps(payload)
                 data = text.encode("utf-8")
                 headers = {"content-type": "application/json", **headers}
                 self.send_response(status)
@@ -930,6 +956,91 @@ class FakeOpenAI:
                 pass  # quiet: the caller reports what it needs
 
         return Handler
+
+
+#: A response body: a JSON object, text as it is, or the events of a stream.
+Body = dict[str, Any] | str | list[dict[str, Any]]
+
+
+def _format_of(body: dict[str, Any]) -> tuple[str, str]:
+    """The structured-output mode a request asks for, and the name of its answer's schema."""
+    if body.get("tools"):
+        function = body["tools"][0]["function"]
+        if function.get("strict") is not True:
+            raise ValueError("tools must be strict")
+        return "tools", str(function["name"])
+    fmt = body["response_format"]
+    if fmt.get("type") == "json_schema":
+        if fmt["json_schema"].get("strict") is not True:
+            raise ValueError("response_format must be a strict json_schema")
+        return "json_schema", str(fmt["json_schema"]["name"])
+    if fmt.get("type") == "json_object":
+        named = _SCHEMA_NAMED.search(str(body["messages"][0].get("content") or ""))
+        if named is None:
+            raise ValueError("json_object mode needs the schema in the system message")
+        return "json_object", named.group(1)
+    raise ValueError(f"unknown response_format type {fmt.get('type')!r}")
+
+
+@dataclass
+class _Reply:
+    """One answer, as a whole chat completion or as the chunks of a stream."""
+
+    id: str
+    model: str
+    content: str | None
+    refusal: str | None
+    finish: str = "stop"
+    #: The function called, in tools mode: the answer is its arguments.
+    tool: str | None = None
+
+    def _envelope(self, kind: str) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "object": kind,
+            "created": FIXED_CREATED,
+            "model": self.model,
+            "system_fingerprint": "fp_fake",
+        }
+
+    def _tool_call(self, arguments: str, first: bool) -> dict[str, Any]:
+        function: dict[str, Any] = {"arguments": arguments}
+        if first:
+            function["name"] = self.tool
+        call: dict[str, Any] = {"index": 0, "function": function}
+        if first:
+            call.update(id=f"call_{self.id}", type="function")
+        return call
+
+    def completion(self, usage: dict[str, Any]) -> dict[str, Any]:
+        message: dict[str, Any] = {"role": "assistant", "content": self.content}
+        if self.tool and self.content is not None:
+            message.update(content=None, tool_calls=[self._tool_call(self.content, True)])
+        message.update(refusal=self.refusal, annotations=[])
+        choice = {"index": 0, "message": message, "logprobs": None, "finish_reason": self.finish}
+        return {**self._envelope("chat.completion"), "choices": [choice], "usage": usage}
+
+    def events(self, usage: dict[str, Any], with_usage: bool) -> list[dict[str, Any]]:
+        def chunk(delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
+            choice = {"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}
+            return {**self._envelope("chat.completion.chunk"), "choices": [choice]}
+
+        events = [chunk({"role": "assistant", "content": ""})]
+        if self.refusal:
+            events.append(chunk({"refusal": self.refusal}))
+        text = self.content or ""
+        for at in range(0, len(text), PIECE_CHARS):
+            piece = text[at : at + PIECE_CHARS]
+            if self.tool:
+                events.append(chunk({"tool_calls": [self._tool_call(piece, at == 0)]}))
+            else:
+                events.append(chunk({"content": piece}))
+        events.append(chunk({}, self.finish))
+        if with_usage:
+            events.append(
+                {**self._envelope("chat.completion.chunk"), "choices": [], "usage": usage}
+            )
+        return events
 
 
 _FAULT_MESSAGES = {

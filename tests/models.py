@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jobzone.calls import CallOutcome, CallRecord, Usage
-from jobzone.drafting.model import Call, Listener, Model, ModelIdentity
+from jobzone.drafting.model import Call, Listener, Model, ModelChoice, ModelIdentity
 
 from .fake_openai import SCENARIOS, answer_for, is_repair
 
@@ -68,9 +68,9 @@ class ScriptedModel:
         )
         return content
 
-    def factory(self) -> Callable[[str | None, float | None], Model]:
+    def factory(self) -> Callable[[ModelChoice], Model]:
         """A model factory that always gives this model."""
-        return lambda _name, _temperature: self
+        return lambda _choice: self
 
     def stages(self) -> list[str]:
         return [c.stage.name for c in self.asked]

@@ -5,6 +5,8 @@
     .venv/bin/python -m tests.record_cassettes --commentary   # only test_commentary.py's
     .venv/bin/python -m tests.record_cassettes --real     # test_drafting.py against a real
                                                           # endpoint (OPENAI_API_KEY/BASE_URL)
+    .venv/bin/python -m tests.record_cassettes --local URL    # test_local_model.py against
+                                                          # llama-server at URL (.../v1)
 
 Against the fake server, each test starts its own tests/fake_openai.py server on 127.0.0.1 with
 the scenario of its ``fake_scenario`` marker (see drafting_support.py); nothing leaves the
@@ -28,6 +30,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 COMMENTARY_TESTS = "tests/test_commentary.py"
 TEST_FILES = ("tests/test_drafting.py", "tests/test_drafting_faults.py", COMMENTARY_TESTS)
+LOCAL_TESTS = "tests/test_local_model.py"
 
 
 def pytest(*args: str, env: dict[str, str] | None = None) -> int:
@@ -81,7 +84,22 @@ def main() -> int:
     group.add_argument(
         "--commentary", action="store_true", help="record test_commentary.py's cassettes only"
     )
+    group.add_argument(
+        "--local",
+        metavar="URL",
+        help="record test_local_model.py against a llama-server at URL (../shared/tools/"
+        "local-model.sh prints its port); slow: minutes per draft on a CPU",
+    )
     args = parser.parse_args()
+    if args.local:
+        env = {
+            **os.environ,
+            "JOBZONE_RECORD_AGAINST": "env",
+            "OPENAI_BASE_URL": args.local,
+            "OPENAI_API_KEY": "local",
+        }
+        code = pytest(LOCAL_TESTS, "--record-mode=rewrite", "-q", env=env)
+        return code or pytest(LOCAL_TESTS, "-q")
     if args.demo:
         record_demo()
         return pytest("tests/test_drafting.py", "-k", "demo_replays", "-q")

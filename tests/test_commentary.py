@@ -117,7 +117,7 @@ def stale_slugs(check: dict[str, Any]) -> list[str]:
 
 
 def data_message(body: dict[str, Any]) -> dict[str, Any]:
-    message = body["messages"][2]
+    message = body["messages"][1]
     assert message["role"] == "user"
     data: dict[str, Any] = json.loads(message["content"])
     return data
@@ -322,7 +322,7 @@ def test_regenerate_the_example_role_queues_a_commentary_draft(env: DraftingEnv)
     # One request, of the commentary stage, against the scored role and the rest of the set.
     (body,) = env.bodies()
     assert stage_of(body) == "commentary"
-    assert [m["role"] for m in body["messages"]] == ["system", "system", "user"]
+    assert [m["role"] for m in body["messages"]] == ["system", "user"]
     data = data_message(body)
     assert data["title"] == "MLOps Engineer"
     assert data["notes"] == NOTES
@@ -422,8 +422,8 @@ def test_wrong_figure_and_outside_role_are_caught_and_repaired(env: DraftingEnv)
     assert OUTSIDE_ROLE in [item["slug"] for item in first["where_to_look_next"]]
     # ... the repair sent it back with the validator's findings, and the kept text is clean.
     first_body, repair_body = env.bodies()
-    assert repair_body["messages"][:3] == first_body["messages"]
-    assistant, findings = repair_body["messages"][3:]
+    assert repair_body["messages"][:2] == first_body["messages"]
+    assistant, findings = repair_body["messages"][2:]
     assert json.loads(assistant["content"]) == first
     listed = json.loads(findings["content"][findings["content"].index("{") :])["findings"]
     assert {(f["code"], f["path"]) for f in listed} == {
@@ -636,7 +636,7 @@ def interrupt_on_call(env: DraftingEnv, number: int) -> list[str]:
     started: list[str] = []
 
     def before(call: Call) -> None:
-        started.append(json.loads(call.messages[2]["content"])["title"])
+        started.append(json.loads(call.messages[1]["content"])["title"])
         if len(started) == number:
             raise KeyboardInterrupt
 

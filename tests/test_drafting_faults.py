@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from jobzone.calls import CallOutcome
 from jobzone.drafting.stages import ROLE
 from jobzone.drafts import Repair, Status
 
@@ -33,9 +34,9 @@ def assert_repair_is_first_attempt_plus_answer_and_findings(
     """A repair resends the first attempt's messages, the stage's own last answer and the
     findings, and nothing else: its prompt never grows with the rounds."""
     first_messages = first["messages"]
-    assert len(first_messages) == 3
-    assert repair["messages"][:3] == first_messages
-    assistant, findings = repair["messages"][3:]
+    assert len(first_messages) == 2
+    assert repair["messages"][:2] == first_messages
+    assistant, findings = repair["messages"][2:]
     assert assistant == {"role": "assistant", "content": last_answer}
     assert findings["role"] == "user"
     assert code in findings["content"]
@@ -197,6 +198,13 @@ def test_truncated_answer_retried_once_with_twice_the_room(drafting_env: Draftin
     assert (first["max_completion_tokens"], second["max_completion_tokens"]) == (limit, limit * 2)
     assert first["messages"] == second["messages"]
     assert drafting_env.http_requests() == 2
+    # Both cut answers are kept for a person to read (issue 9): the run folder's unusable/.
+    kept = sorted((drafting_env.only_run().root / "unusable").glob("*.json"))
+    assert [k.name for k in kept] == ["role-r0-a1.json", "role-r0-a2.json"]
+    for path in kept:
+        text = json.loads(path.read_text())
+        assert text["why"].startswith("cut off at ")
+        assert text["content"].startswith('{"is_job_title": true')
 
 
 @pytest.mark.vcr
@@ -224,3 +232,36 @@ def test_a_body_that_is_not_a_chat_completion_stops_the_run(
     calls = drafting_env.only_run().calls()
     assert [(c.stage, c.attempt, c.outcome) for c in calls] == [("role", 1, "malformed")]
     assert drafting_env.http_requests() == 1
+
+
+@pytest.mark.vcr
+@pytest.mark.fake_scenario("json-mode-only")
+def test_a_server_without_strict_modes_is_drafted_in_json_mode_found_once(
+    drafting_env: DraftingEnv,
+) -> None:
+    """Issue 9, point 4: json_schema refused with a traceback (llama-cpp-python's server) and
+    tools refused (llama.cpp without --jinja) are neither retried nor quoted over many lines;
+    the run goes on in JSON mode, records it in the draft, and the next run asks in JSON mode
+    straight away."""
+    first = drafting_env.draft(TITLE)
+    assert first.exit_code == 0, first.output
+    assert "the endpoint does not offer json_schema structured output; trying tools" in (
+        first.stderr
+    )
+    calls = drafting_env.only_run().calls()
+    refused = [c for c in calls if c.outcome is CallOutcome.http_error]
+    assert [(c.stage, c.status) for c in refused] == [("role", 500), ("role", 500)]
+    assert all("\n" not in (c.error or "") for c in refused)
+    assert "'json_schema' is not supported" in (refused[0].error or "")
+    assert drafting_env.sleeps == []
+    (draft,) = drafting_env.drafts()
+    assert draft.provenance.structured_output == "json_object"
+    assert "json_object structured output" in drafting_env.cli("show", draft.id).stdout
+
+    before = drafting_env.http_requests()
+    second = drafting_env.draft("Dental Hygienist")
+    assert second.exit_code == 0, second.output
+    # Role, tasks, profile, commentary: one request each, all in JSON mode.
+    assert drafting_env.http_requests() - before == 4
+    later = drafting_env.bodies()[-4:]
+    assert [b["response_format"] for b in later] == [{"type": "json_object"}] * 4

@@ -204,7 +204,11 @@ def test_ctrl_c_stops_a_run_at_once_and_keeps_what_was_answered(workspace: Path)
         env=env,
     ) as process:
         assert process.stdout is not None
-        hanging = {process.stdout.readline().split()[-1] for _ in range(2)}
+        lines = [process.stdout.readline() for _ in range(2)]
+        if not all(lines):
+            assert process.stderr is not None
+            pytest.fail(f"the draft ended before its calls hung: {process.stderr.read()}")
+        hanging = {line.split()[-1] for line in lines}
         assert hanging == {"tasks", "profile"}  # both calls in flight together
 
         process.send_signal(signal.SIGINT)
@@ -243,7 +247,7 @@ def test_text_from_canonical_files_reaches_the_model_only_as_data(
         system = "\n".join(m["content"] for m in call.messages if m["role"] == "system")
         assert injected not in system, call.stage.name
     role_call = next(c for c in model.asked if c.stage.name == "role")
-    data = json.loads(role_call.messages[2]["content"])
+    data = json.loads(role_call.messages[1]["content"])
     assert injected in data["calibration"][0]["title"]
 
     title_line = f"title: 'Site Reliability Engineer {injected}'"

@@ -10,7 +10,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class Usage(BaseModel):
@@ -65,6 +65,8 @@ class CallOutcome(StrEnum):
     malformed = "malformed"
     timeout = "timeout"
     connection = "connection"
+    #: Ctrl-C, or the process ending, while the answer streamed in.
+    interrupted = "interrupted"
 
 
 class CallRecord(BaseModel):
@@ -81,6 +83,9 @@ class CallRecord(BaseModel):
     latency_ms: int
     max_completion_tokens: int
     usage: Usage
+    #: The call was cut before the server said what it used: the tokens are counted from what
+    #: arrived (the prompt at four characters a token, one completion token a piece).
+    usage_estimated: bool = Field(default=False, exclude_if=lambda value: not value)
     error: str | None = None
 
     @model_validator(mode="before")

@@ -57,6 +57,10 @@ class Provenance(_Strict):
     usage: Usage
     cost_usd: float | None
     prices: str
+    #: The model's wording of the title when it differs from the editor's, which is kept.
+    suggested_title: str | None = Field(default=None, exclude_if=lambda value: value is None)
+    #: How answers were held to their schema: json_schema, tools or json_object.
+    structured_output: str | None = Field(default=None, exclude_if=lambda value: value is None)
 
 
 class Approval(_Strict):

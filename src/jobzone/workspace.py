@@ -22,6 +22,7 @@ from jobzone.errors import InputError
 WORKSPACE_ENV = "JOBZONE_WORKSPACE"
 #: The file that marks a folder as a workspace (and holds its settings).
 MARKER = "jobzone.yaml"
+CACHE_DIR = ".jobzone-cache"
 #: Slugs and ids: lower-case words of letters and digits joined by single hyphens.
 NAME_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 NAME_MAX = 80
@@ -78,6 +79,11 @@ class Workspace:
     @property
     def config_path(self) -> Path:
         return self.root / MARKER
+
+    @property
+    def cache_dir(self) -> Path:
+        """What jobzone may rebuild at any time (never a record; not for git)."""
+        return self.root / CACHE_DIR
 
     def role_path(self, slug: str) -> Path:
         return self.roles_dir / f"{check_name(slug)}.yaml"

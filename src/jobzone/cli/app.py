@@ -17,7 +17,7 @@ import click
 from jobzone.errors import EXIT_INPUT, JobzoneError
 
 if TYPE_CHECKING:
-    from jobzone.drafting.model import ModelFactory
+    from jobzone.drafting.model import Model, ModelChoice, ModelFactory
     from jobzone.progress import Event
     from jobzone.workflow import Workflow
     from jobzone.workspace import Workspace
@@ -124,7 +124,8 @@ def workflow(quiet: bool = False) -> Workflow:
 
     deps = _root(click.get_current_context()).obj
     deps = deps if isinstance(deps, Deps) else Deps()
-    return Workflow(workspace(), progress(quiet, deps.listen), deps.models or _openai_models)
+    ws = workspace()
+    return Workflow(ws, progress(quiet, deps.listen), deps.models or _OpenAIModels(ws))
 
 
 def reading(quiet: bool = False) -> Workflow:
@@ -134,12 +135,53 @@ def reading(quiet: bool = False) -> Workflow:
     return wf
 
 
-def _openai_models(name: str | None, temperature: float | None) -> Any:
-    """The real models: the openai SDK, configured from the environment."""
-    from jobzone.drafting.openai_model import OpenAIModel
-    from jobzone.drafting.settings import ModelSettings
+@dataclass(frozen=True)
+class _OpenAIModels:
+    """The real models: the openai SDK, configured from the environment and the options, with
+    the structured-output mode each endpoint took remembered in the workspace's cache."""
 
-    return OpenAIModel(ModelSettings.from_env(name, temperature))
+    workspace: Workspace
+
+    def __call__(self, choice: ModelChoice) -> Model:
+        from jobzone.drafting.openai_model import ModeMemory, OpenAIModel
+        from jobzone.drafting.settings import ModelSettings
+
+        return OpenAIModel(ModelSettings.from_env(choice), memory=ModeMemory.of(self.workspace))
+
+
+def model_options(command: F) -> F:
+    """The options that choose and reach a model, for every command that drafts."""
+    for option in reversed(
+        (
+            click.option("--model", help="Model name [default: $JOBZONE_MODEL, else gpt-5-mini]."),
+            click.option(
+                "--timeout",
+                type=click.FloatRange(min=1),
+                metavar="SECONDS",
+                help="Give up when the server sends nothing for this long [default: "
+                "$JOBZONE_TIMEOUT, else 120].",
+            ),
+            click.option(
+                "--structured-output",
+                type=click.Choice(("auto", "json_schema", "tools", "json_object")),
+                help="How answers are held to their schema [default: "
+                "$JOBZONE_STRUCTURED_OUTPUT, else auto: the first the endpoint offers].",
+            ),
+        )
+    ):
+        command = option(command)
+    return command
+
+
+def model_choice(
+    model: str | None,
+    timeout: float | None,
+    structured_output: str | None,
+    temperature: float | None = None,
+) -> ModelChoice:
+    from jobzone.drafting.model import ModelChoice
+
+    return ModelChoice(model, temperature, timeout, structured_output)
 
 
 def resolve_path(target: str) -> Path | None:

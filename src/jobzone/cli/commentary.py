@@ -6,7 +6,15 @@ from typing import Any
 
 import click
 
-from jobzone.cli.app import fail, json_option, print_json, workflow, workspace_option
+from jobzone.cli.app import (
+    fail,
+    json_option,
+    model_choice,
+    model_options,
+    print_json,
+    workflow,
+    workspace_option,
+)
 from jobzone.errors import EXIT_FINDINGS, ConflictError
 from jobzone.identity import author_name
 from jobzone.progress import Notice
@@ -17,11 +25,17 @@ from jobzone.wording import plural
 @click.argument("target", metavar="SLUG|ID", required=False)
 @click.option("--notes", help="What the editor wants from the new text (passed as data).")
 @click.option("--stale", is_flag=True, help="Queue a regeneration for every stale role.")
-@click.option("--model", help="Model name [default: $JOBZONE_MODEL, else gpt-5-mini].")
+@model_options
 @json_option
 @workspace_option
 def commentary_cmd(
-    target: str | None, notes: str | None, stale: bool, model: str | None, as_json: bool
+    target: str | None,
+    notes: str | None,
+    stale: bool,
+    model: str | None,
+    timeout: float | None,
+    structured_output: str | None,
+    as_json: bool,
 ) -> None:
     """Write new commentary for a canonical role (SLUG) or a draft in the queue (ID).
 
@@ -48,7 +62,8 @@ def commentary_cmd(
     results = []
     for i, name in enumerate(targets, 1):
         wf.notify(Notice(f"[{i}/{len(targets)}] {name}"))
-        results.append(regenerate(wf, name, notes=notes, by=by, model_name=model))
+        chosen = model_choice(model, timeout, structured_output)
+        results.append(regenerate(wf, name, notes=notes, by=by, model=chosen))
     if not stale and not results[0].queued:
         # Raised before anything is printed, so that --json prints one object: the error.
         raise ConflictError(

@@ -8,7 +8,15 @@ from typing import Any
 
 import click
 
-from jobzone.cli.app import fail, json_option, print_json, workflow, workspace_option
+from jobzone.cli.app import (
+    fail,
+    json_option,
+    model_choice,
+    model_options,
+    print_json,
+    workflow,
+    workspace_option,
+)
 from jobzone.drafts import Draft
 from jobzone.errors import EXIT_FINDINGS
 from jobzone.identity import author_name
@@ -21,7 +29,7 @@ from jobzone.workspace import Workspace
 @click.command("draft")
 @click.argument("title", required=False)
 @click.option("--notes", help="Guidance for the model about the role (passed as data).")
-@click.option("--model", help="Model name [default: $JOBZONE_MODEL, else gpt-5-mini].")
+@model_options
 @click.option("--temperature", type=click.FloatRange(0, 2), help="Sampling temperature.")
 @click.option(
     "--max-repairs",
@@ -47,6 +55,11 @@ from jobzone.workspace import Workspace
     type=click.Path(dir_okay=False, path_type=Path),
     help="Price table (YAML) for cost estimates [default: $JOBZONE_PRICES, else built-in].",
 )
+@click.option(
+    "--force-title",
+    is_flag=True,
+    help="Draft the title even if it does not look like a job title or the model says so.",
+)
 @click.option("--resume", metavar="ID", help="Continue an interrupted run without paying again.")
 @json_option
 @workspace_option
@@ -54,11 +67,14 @@ def draft_cmd(
     title: str | None,
     notes: str | None,
     model: str | None,
+    timeout: float | None,
+    structured_output: str | None,
     temperature: float | None,
     max_repairs: int,
     budget_tokens: int | None,
     assessed_on: dt.datetime | None,
     prices: Path | None,
+    force_title: bool,
     resume: str | None,
     as_json: bool,
 ) -> None:
@@ -69,14 +85,17 @@ def draft_cmd(
     stopped (budget, refusal, failed call), 2 on bad input or configuration.
     """
     wf = workflow(quiet=as_json)
+    chosen = model_choice(model, timeout, structured_output, temperature)
     if resume:
         if title is not None:
             raise click.UsageError("give a TITLE or --resume ID, not both")
-        draft = drafting.resume(wf, resume, budget_tokens=budget_tokens, prices=prices)
+        draft = drafting.resume(
+            wf, resume, budget_tokens=budget_tokens, prices=prices, model=chosen
+        )
     elif title is None:
         raise click.UsageError("give a TITLE, or --resume ID")
     else:
-        options = DraftOptions(model, temperature, max_repairs, budget_tokens, prices)
+        options = DraftOptions(chosen, max_repairs, budget_tokens, prices, force_title)
         when = assessed_on.date() if assessed_on else None
         draft = drafting.draft(
             wf, title, notes=notes, by=author_name(), assessed_on=when, options=options

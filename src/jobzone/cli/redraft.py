@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from jobzone.cli.app import json_option, workflow, workspace_option
+from jobzone.cli.app import json_option, model_choice, model_options, workflow, workspace_option
 from jobzone.cli.drafting import report_queued
 from jobzone.identity import author_name
 from jobzone.workflow import drafting
@@ -12,15 +12,22 @@ from jobzone.workflow import drafting
 
 @click.command("redraft")
 @click.argument("draft_id", metavar="ID")
-@click.option("--model", help="Model name [default: $JOBZONE_MODEL, else gpt-5-mini].")
+@model_options
 @json_option
 @workspace_option
-def redraft_cmd(draft_id: str, model: str | None, as_json: bool) -> None:
+def redraft_cmd(
+    draft_id: str,
+    model: str | None,
+    timeout: float | None,
+    structured_output: str | None,
+    as_json: bool,
+) -> None:
     """Draft again, with the reviewers' notes as guidance; keeps the earlier revision.
 
     For a draft with changes requested. Run it again after an interruption and it continues
     without paying twice.
     """
     wf = workflow(quiet=as_json)
-    draft = drafting.redraft(wf, draft_id, author_name(), model_name=model)
+    chosen = model_choice(model, timeout, structured_output)
+    draft = drafting.redraft(wf, draft_id, author_name(), model=chosen)
     report_queued(wf.workspace, draft, as_json)

@@ -8,8 +8,10 @@ kept after the draft is written: it is the record of every attempt.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+import os
 import threading
 from enum import StrEnum
 from pathlib import Path
@@ -64,6 +66,17 @@ class RunRequest(BaseModel):
     by: str
     #: The canonical version a revision is drafted from, fixed when the run starts.
     base: BaseVersion | None = None
+    #: The editor insists the title is a job title, whatever the model says.
+    force_title: bool = False
+
+    @property
+    def resume_command(self) -> str:
+        """The command that continues this run after a stop, without paying twice."""
+        if self.purpose is RunPurpose.redraft:
+            return f"jobzone redraft {self.draft}"
+        if self.purpose is RunPurpose.commentary:
+            return f"jobzone commentary {self.draft or (self.base.slug if self.base else self.id)}"
+        return f"jobzone draft --resume {self.id}"
 
 
 class Journal:
@@ -147,7 +160,39 @@ class Journal:
         payload = json.dumps({"stage": stage, "round": round_, "content": content}, indent=1)
         self._write(self._answer_file(stage, round_), payload)
 
+    def keep(self, stage: str, round_: int, attempt: int, content: str, why: str) -> None:
+        """Keep the text of an answer that cannot be used (cut off), for a person to read; it
+        is never replayed."""
+        payload = json.dumps(
+            {"stage": stage, "round": round_, "attempt": attempt, "why": why, "content": content},
+            indent=1,
+        )
+        path = self.root / "unusable" / f"{stage}-r{round_}-a{attempt}.json"
+        self._write(path, payload)
+
     # -- outcome ----------------------------------------------------------------------------------
+
+    def mark_active(self) -> None:
+        """Note that the run is being continued now (its folder's time), so that it does not
+        look abandoned to ``jobzone runs --prune``."""
+        with contextlib.suppress(OSError):
+            os.utime(self.root)
+
+    def stop(self, reason: str) -> None:
+        """Note why the run stopped before it ended (a failed call, the budget, Ctrl-C), for
+        ``jobzone runs``; continuing the run later replaces it with how the run ended. A note
+        that cannot be written is not worth failing over: the stop is reported anyway."""
+        record = {"reason": reason, "at": dt.datetime.now(dt.UTC)}
+        with contextlib.suppress(InputError):
+            self._write(self.root / "stopped.json", json.dumps(record, indent=1, default=str))
+
+    def stop_reason(self) -> str | None:
+        """Why the run last stopped, if it did and said so."""
+        path = self.root / "stopped.json"
+        if not path.is_file():
+            return None
+        reason = read_yaml(path, inside=self.workspace.root).get("reason")
+        return reason if isinstance(reason, str) else None
 
     def finish(self, outcome: RunOutcome, detail: str | None = None) -> None:
         """Mark how the run ended; a finished run cannot be resumed."""

@@ -43,6 +43,20 @@ class ModelIdentity:
     #: The endpoint as people read it in messages (a URL without credentials).
     endpoint: str
     temperature: float | None
+    #: How answers are held to their schema (json_schema, json_object, tools), once known.
+    structured_output: str | None = None
+
+
+@dataclass(frozen=True)
+class ModelChoice:
+    """What a person chose about the model (None: the configured default)."""
+
+    name: str | None = None
+    temperature: float | None = None
+    #: Seconds without a byte from the server before a call is given up.
+    timeout: float | None = None
+    #: auto, json_schema, json_object or tools.
+    structured_output: str | None = None
 
 
 class Listener(Protocol):
@@ -57,6 +71,14 @@ class Listener(Protocol):
     def waiting(self, call: Call, reason: str, seconds: float) -> None:
         """Called before a retry waits: why, and for how long."""
 
+    def kept(self, call: Call, attempt: int, content: str, why: str) -> None:
+        """Called with the text of an answer that cannot be used (cut off by the token limit,
+        or by a stalled server), so that it is kept for inspection."""
+
+    def noticed(self, call: Call, text: str) -> None:
+        """Called with anything else the person waiting should know (a structured-output mode
+        the endpoint does not offer, and the one tried next)."""
+
 
 class Model(Protocol):
     """Answers a stage's call with the text of a JSON answer (which may still break the
@@ -70,6 +92,6 @@ class Model(Protocol):
 
 
 class ModelFactory(Protocol):
-    """Makes the model a run asks, by model name and temperature (None: the server's)."""
+    """Makes the model a run asks, as a person chose it."""
 
-    def __call__(self, name: str | None, temperature: float | None) -> Model: ...
+    def __call__(self, choice: ModelChoice) -> Model: ...

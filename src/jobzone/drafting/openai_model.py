@@ -1,44 +1,95 @@
 """The real model: the openai SDK against any OpenAI-compatible endpoint.
 
+Answers stream. The timeout is the longest the server may stay silent, so a slow but working
+server (a local model on a CPU) is never cut off, and the tokens of an answer that is cut are
+counted from what arrived.
+
+Each answer is held to its stage's schema in one of three ways, as the endpoint allows:
+``json_schema`` (strict structured output), ``tools`` (a forced function call) or
+``json_object`` (JSON mode, with the schema in the instructions). ``auto`` tries them in that
+order; an endpoint that refuses one is recognised from its error (llama.cpp without ``--jinja``,
+llama-cpp-python's server), and the mode that worked is remembered for that endpoint and model.
+
 tenacity retries what may pass (429 honouring Retry-After / retry-after-ms, 408, 409, 5xx,
-connection errors and timeouts) with exponential backoff and jitter, capped in attempts and total
-time; the SDK's own retries are off so the two never stack. Client errors (400, 401, 403, 404,
-422) are not retried. A refusal is reported, not retried; an answer cut off by the token limit is
-retried once with twice the room, then reported. A body that is not a chat completion (an HTML
-error page with status 200, truncated JSON, no ``choices``) stops the call: the endpoint is not
-speaking the protocol, and asking again rarely helps.
+connection errors, and a silent server once) with exponential backoff and jitter, capped in
+attempts and time; the SDK's own retries are off. Client errors (400, 401, 403, 404, 422), a
+refused mode, a refusal and a body that is no chat completion are not retried. An answer cut off
+by the token limit is kept and asked once more with twice the room, then reported.
 """
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import json
+import re
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, cast
 
+import httpx2
 import openai
 import tenacity
+from openai.lib._pydantic import to_strict_json_schema
 from openai.types.chat import ChatCompletionMessageParam
 from pydantic import ValidationError
 
 from jobzone.calls import CallOutcome, CallRecord, Usage
-from jobzone.drafting.model import Call, Listener, ModelIdentity
+from jobzone.documents import atomic_write, read_yaml
+from jobzone.drafting.budget import estimate_prompt_tokens
+from jobzone.drafting.model import Call, Listener, Message, ModelIdentity
 from jobzone.drafting.settings import ModelSettings
 from jobzone.errors import (
     ConfigError,
+    InputError,
     JobzoneError,
     ModelCallError,
     RefusalError,
     TruncatedError,
 )
+from jobzone.workspace import Workspace
 
 TRANSIENT_STATUSES = frozenset({408, 409, 429})
 CONFIG_STATUSES = frozenset({401, 403, 404})
-#: How much of a malformed body a message quotes.
-QUOTED_CHARS = 80
+#: The modes ``auto`` tries, in order.
+MODES = ("json_schema", "tools", "json_object")
+#: How much of a server's message or a malformed body an error quotes.
+QUOTED_CHARS = 200
+#: An error naming a structured-output feature and saying it is not available.
+_FEATURE_RE = re.compile(
+    r"response_format|json_schema|json_object|structured|tool|function|grammar|jinja", re.I
+)
+_REFUSED_RE = re.compile(
+    r"not (be )?supported|unsupported|does not support|requires|unknown|unrecognized|"
+    r"not allowed|not implemented|extra (inputs|fields)",
+    re.I,
+)
+
+
+def one_line(text: str, limit: int = QUOTED_CHARS) -> str:
+    """A server's message on one line, cut to ``limit`` characters. Of a Python traceback, only
+    its last line, which says what went wrong (llama-cpp-python's server sends them)."""
+    text = str(text)
+    if "Traceback (most recent call last)" in text:
+        text = next((line for line in reversed(text.splitlines()) if line.strip()), text)
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 3] + "..."
+
+
+def server_said(exc: openai.APIStatusError, limit: int = QUOTED_CHARS) -> str:
+    """The message of an error answer, on one line: the ``error.message`` of an OpenAI-style
+    body, else the body as text."""
+    body = exc.body
+    if isinstance(body, dict) and isinstance(body.get("message"), str):
+        text = body["message"]
+    elif isinstance(body, str) and body.strip():
+        text = body
+    else:
+        text = exc.message
+    return one_line(text, limit)
 
 
 def retry_after_seconds(exc: BaseException) -> float | None:
@@ -69,10 +120,19 @@ def is_transient(exc: BaseException) -> bool:
     return False
 
 
+def refuses_mode(exc: openai.APIStatusError) -> bool:
+    """Whether an error says the endpoint does not offer the structured-output mode asked for
+    (a fact about the server: asking again cannot help)."""
+    message = server_said(exc, 2000)
+    return exc.status_code in (400, 404, 422, 500, 501) and bool(
+        _FEATURE_RE.search(message) and _REFUSED_RE.search(message)
+    )
+
+
 def why_retried(exc: BaseException | None) -> str:
     """The reason a retry is needed, in words."""
     if isinstance(exc, openai.APITimeoutError):
-        return "no answer in time"
+        return "the server went silent"
     if isinstance(exc, openai.APIConnectionError):
         return "could not connect"
     if isinstance(exc, openai.APIStatusError):
@@ -99,8 +159,61 @@ class _WaitRetryAfter(tenacity.wait.wait_base):
         return float(self.backoff(retry_state))
 
 
+class ModeRefusedError(Exception):
+    """The endpoint does not offer the structured-output mode asked for."""
+
+
 class MalformedAnswerError(Exception):
     """A 200 answer that is not a chat completion; the attempt's record is already made."""
+
+
+class CutOffError(Exception):
+    """The answer reached the token limit; the attempt's record is already made."""
+
+
+class ModeMemory:
+    """Which structured-output mode each endpoint and model took, in a workspace's cache (a
+    JSON file, never a record: it is rebuilt by asking again when it is lost)."""
+
+    def __init__(self, path: Path, inside: Path) -> None:
+        self.path = path
+        self.inside = inside
+
+    @classmethod
+    def of(cls, workspace: Workspace) -> ModeMemory:
+        return cls(workspace.cache_dir / "endpoints.json", workspace.root)
+
+    def _known(self) -> dict[str, str]:
+        try:
+            data = read_yaml(self.path, inside=self.inside)
+        except InputError:
+            return {}
+        return {k: v for k, v in data.items() if isinstance(v, str) and v in MODES}
+
+    def recall(self, key: str) -> str | None:
+        return self._known().get(key)
+
+    def remember(self, key: str, mode: str) -> None:
+        text = json.dumps({**self._known(), key: mode}, indent=1, sort_keys=True)
+        with contextlib.suppress(InputError):  # a cache: a read-only workspace still drafts
+            atomic_write(self.path, text, inside=self.inside)
+
+
+@dataclass
+class _Reply:
+    """What came back for one attempt, streamed or not."""
+
+    content: str = ""
+    refusal: str = ""
+    finish: str | None = None
+    usage: Usage | None = None
+    pieces: int = 0
+    parts: list[str] = field(default_factory=list)
+
+    def add(self, text: str | None) -> None:
+        if text:
+            self.parts.append(text)
+            self.pieces += 1
 
 
 @dataclass
@@ -111,6 +224,7 @@ class _Attempt:
     listener: Listener
     number: int
     limit: int
+    messages: list[Message]
 
     def __post_init__(self) -> None:
         self.started = time.monotonic()
@@ -120,8 +234,10 @@ class _Attempt:
         self,
         outcome: CallOutcome,
         usage: Usage | None = None,
+        *,
         error: str | None = None,
         status: int | None = None,
+        estimated: bool = False,
     ) -> None:
         self.listener.after_attempt(
             CallRecord(
@@ -134,8 +250,15 @@ class _Attempt:
                 latency_ms=round((time.monotonic() - self.started) * 1000),
                 max_completion_tokens=self.limit,
                 usage=usage or Usage(),
+                usage_estimated=estimated,
                 error=error,
             )
+        )
+
+    def estimated(self, reply: _Reply) -> Usage:
+        """What a cut call cost: the prompt as the budget estimates it, one token a piece."""
+        return Usage(
+            prompt_tokens=estimate_prompt_tokens(self.messages), completion_tokens=reply.pieces
         )
 
 
@@ -143,42 +266,100 @@ class OpenAIModel:
     """A :class:`~jobzone.drafting.model.Model` reached through the openai SDK."""
 
     def __init__(
-        self, settings: ModelSettings, *, sleep: Callable[[float], None] = time.sleep
+        self,
+        settings: ModelSettings,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+        memory: ModeMemory | None = None,
+        http_client: httpx2.Client | None = None,
     ) -> None:
-        """``sleep`` is how retries wait (tests pass a recorder)."""
+        """``sleep`` is how retries wait (tests pass a recorder); ``memory`` keeps the mode an
+        endpoint took, so ``auto`` finds it once; ``http_client`` carries the requests (tests
+        give one whose transport answers in-process)."""
         self.settings = settings
         self.sleep = sleep
+        self.memory = memory
         self.sdk = openai.OpenAI(
             api_key=settings.api_key,
             base_url=settings.base_url,
             max_retries=0,
             timeout=openai.Timeout(settings.read_timeout, connect=10.0),
+            http_client=http_client,
         )
+        chosen = settings.structured_output
+        remembered = memory.recall(self._key) if memory and chosen == "auto" else None
+        self.mode: str | None = chosen if chosen != "auto" else remembered
+
+    @property
+    def _key(self) -> str:
+        return f"{self.settings.endpoint} {self.settings.model}"
 
     @property
     def identity(self) -> ModelIdentity:
         s = self.settings
-        return ModelIdentity(s.model, s.endpoint_host, s.endpoint, s.temperature)
+        return ModelIdentity(s.model, s.endpoint_host, s.endpoint, s.temperature, self.mode)
 
     def ask(self, call: Call, listener: Listener) -> str:
-        attempts = iter(range(1, 1_000))
+        refused: list[str] = []
+        chosen = self.settings.structured_output
+        # ``auto`` tries the mode that worked last first, and the others if it no longer does.
+        modes = (
+            (chosen,) if chosen != "auto" else tuple(dict.fromkeys((self.mode or MODES[0], *MODES)))
+        )
+        attempts = iter(range(1, 1_000))  # numbered across modes: each is its own HTTP call
+        for mode, following in zip(modes, (*modes[1:], None), strict=True):
+            try:
+                content = self._ask_in(mode, call, listener, attempts)
+            except ModeRefusedError as exc:
+                if chosen != "auto":
+                    raise ConfigError(
+                        f"{self.settings.endpoint} does not offer {mode} structured output "
+                        f"({exc}); choose another with --structured-output or "
+                        "JOBZONE_STRUCTURED_OUTPUT (json_object works with most servers)"
+                    ) from None
+                refused.append(f"{mode}: {exc}")
+                if following:
+                    listener.noticed(
+                        call,
+                        f"the endpoint does not offer {mode} structured output; trying {following}",
+                    )
+                continue
+            if self.mode != mode:
+                self.mode = mode
+                if self.memory is not None:
+                    self.memory.remember(self._key, mode)
+            return content
+        raise ConfigError(
+            f"{self.settings.endpoint} offers none of the structured-output modes jobzone can "
+            f"use ({'; '.join(refused)})"
+        )
+
+    def _ask_in(self, mode: str, call: Call, listener: Listener, attempts: Iterator[int]) -> str:
         limit = call.stage.max_completion_tokens
         try:
-            return self._with_retries(call, listener, limit, attempts)
-        except openai.LengthFinishReasonError:
+            return self._with_retries(mode, call, listener, limit, attempts)
+        except CutOffError:
             pass
         try:
-            return self._with_retries(call, listener, limit * 2, attempts)
-        except openai.LengthFinishReasonError:
+            return self._with_retries(mode, call, listener, limit * 2, attempts)
+        except CutOffError:
             raise TruncatedError(
-                f"answer cut off at {limit * 2} completion tokens, even on a retry with more room",
+                f"answer cut off at {limit * 2} completion tokens, even on a retry with more "
+                "room (the text is kept in the run's journal)",
                 stage=call.stage.name,
             ) from None
 
     def _with_retries(
-        self, call: Call, listener: Listener, limit: int, attempts: Iterator[int]
+        self, mode: str, call: Call, listener: Listener, limit: int, attempts: Iterator[int]
     ) -> str:
         s = self.settings
+        silences = 0
+
+        def retried(exc: BaseException) -> bool:
+            # A silent server is asked once more: it may have been busy; twice is a pattern.
+            return is_transient(exc) and not (
+                isinstance(exc, openai.APITimeoutError) and silences > 1
+            )
 
         def before_sleep(state: tenacity.RetryCallState) -> None:
             exc = state.outcome.exception() if state.outcome else None
@@ -186,7 +367,7 @@ class OpenAIModel:
             listener.waiting(call, why_retried(exc), wait)
 
         retrying = tenacity.Retrying(
-            retry=tenacity.retry_if_exception(is_transient),
+            retry=tenacity.retry_if_exception(retried),
             wait=_WaitRetryAfter(s.max_wait_seconds),
             stop=tenacity.stop_after_attempt(s.max_attempts)
             | tenacity.stop_after_delay(s.max_retry_seconds),
@@ -197,23 +378,32 @@ class OpenAIModel:
         try:
             for attempt in retrying:
                 with attempt:
-                    return self._once(_Attempt(call, listener, next(attempts), limit))
+                    try:
+                        messages = self._messages(mode, call)
+                        return self._once(
+                            _Attempt(call, listener, next(attempts), limit, messages), mode
+                        )
+                    except openai.APITimeoutError:
+                        silences += 1
+                        raise
         except openai.APIStatusError as exc:
             raise self._status_failure(call, exc) from None
         except openai.APITimeoutError:
             raise ModelCallError(
-                f"{s.endpoint} gave no answer within {s.read_timeout:.0f} s", stage=call.stage.name
+                f"{s.endpoint} sent nothing for {s.read_timeout:.0f} s (the server was reached; "
+                "raise --timeout or JOBZONE_TIMEOUT for a slow one)",
+                stage=call.stage.name,
             ) from None
         except openai.APIConnectionError as exc:
             raise ModelCallError(
-                f"could not connect to {s.endpoint}: {exc}", stage=call.stage.name
+                f"could not connect to {s.endpoint}: {one_line(str(exc))}", stage=call.stage.name
             ) from None
         except MalformedAnswerError as exc:
             raise ModelCallError(str(exc), stage=call.stage.name) from None
         raise AssertionError("tenacity ended without an outcome")
 
     def _status_failure(self, call: Call, exc: openai.APIStatusError) -> JobzoneError:
-        detail = f"{self.settings.endpoint} answered HTTP {exc.status_code}: {exc.message}"
+        detail = f"{self.settings.endpoint} answered HTTP {exc.status_code}: {server_said(exc)}"
         if exc.status_code in CONFIG_STATUSES:
             return ConfigError(
                 f"{call.stage.name} stage: {detail} (check OPENAI_API_KEY, OPENAI_BASE_URL and "
@@ -221,81 +411,224 @@ class OpenAIModel:
             )
         return ModelCallError(detail, stage=call.stage.name, status=exc.status_code)
 
-    def _once(self, attempt: _Attempt) -> str:
+    # -- one attempt --------------------------------------------------------------------------
+
+    def _messages(self, mode: str, call: Call) -> list[Message]:
+        """The call's messages; in JSON mode the system message also states the schema."""
+        if mode != "json_object":
+            return call.messages
+        schema = json.dumps(to_strict_json_schema(call.stage.answer), ensure_ascii=False)
+        note = (
+            "\nAnswer with one JSON object and nothing else. It must follow this JSON Schema "
+            f"({call.stage.answer.__name__}):\n{schema}\n"
+        )
+        system, *rest = call.messages
+        return [{"role": system["role"], "content": system["content"] + note}, *rest]
+
+    def _request(
+        self, mode: str, call: Call, messages: list[Message], limit: int
+    ) -> dict[str, Any]:
+        name = call.stage.answer.__name__
+        schema = to_strict_json_schema(call.stage.answer)
+        request: dict[str, Any] = {
+            "model": self.settings.model,
+            "messages": cast(list[ChatCompletionMessageParam], messages),
+            "max_completion_tokens": limit,
+            "stream": True,
+            "stream_options": {"include_usage": True},
+        }
+        if self.settings.temperature is not None:
+            request["temperature"] = self.settings.temperature
+        if mode == "json_schema":
+            request["response_format"] = {
+                "type": "json_schema",
+                "json_schema": {"name": name, "strict": True, "schema": schema},
+            }
+        elif mode == "tools":
+            request["tools"] = [
+                {
+                    "type": "function",
+                    "function": {
+                        "name": name,
+                        "description": "Give the stage's answer.",
+                        "parameters": schema,
+                        "strict": True,
+                    },
+                }
+            ]
+            request["tool_choice"] = {"type": "function", "function": {"name": name}}
+        else:
+            request["response_format"] = {"type": "json_object"}
+        return request
+
+    def _once(self, attempt: _Attempt, mode: str) -> str:
         call = attempt.call
         attempt.listener.before_attempt(call, attempt.number, attempt.limit)
         attempt.started = time.monotonic()
         try:
-            raw = self.sdk.chat.completions.with_raw_response.parse(
-                model=self.settings.model,
-                messages=cast(list[ChatCompletionMessageParam], call.messages),
-                response_format=call.stage.answer,
-                max_completion_tokens=attempt.limit,
-                **self._optional(),
+            raw = self.sdk.chat.completions.with_raw_response.create(
+                **self._request(mode, call, attempt.messages, attempt.limit)
             )
         except openai.APIStatusError as exc:
-            attempt.report(CallOutcome.http_error, error=exc.message, status=exc.status_code)
+            message = server_said(exc)
+            attempt.report(CallOutcome.http_error, error=message, status=exc.status_code)
+            if refuses_mode(exc):
+                raise ModeRefusedError(message) from None
             raise
         except openai.APITimeoutError as exc:
             attempt.report(CallOutcome.timeout, error=str(exc))
             raise
         except openai.APIConnectionError as exc:
-            attempt.report(CallOutcome.connection, error=str(exc))
+            attempt.report(CallOutcome.connection, error=one_line(str(exc)))
             raise
-        body = self._completion_body(attempt, raw.http_response.text)
-        usage = Usage.from_response(body.get("usage"))
-        content = _message_content(body)
-        try:
-            completion = raw.parse()
-        except openai.LengthFinishReasonError:
-            attempt.report(CallOutcome.truncated, usage)
-            raise
-        except openai.ContentFilterFinishReasonError as exc:
-            attempt.report(CallOutcome.content_filter, usage, str(exc))
-            raise RefusalError(
-                "the provider's content filter stopped the answer", stage=call.stage.name
-            ) from None
-        except ValidationError as exc:
-            attempt.report(CallOutcome.invalid, usage, f"{exc.error_count()} schema problems")
-            return content
-        message = completion.choices[0].message
-        if message.refusal:
-            attempt.report(CallOutcome.refused, usage, message.refusal)
-            raise RefusalError(f"the model refused: {message.refusal}", stage=call.stage.name)
-        attempt.report(CallOutcome.ok, usage)
-        return content
+        if "event-stream" in raw.http_response.headers.get("content-type", ""):
+            reply = self._streamed(attempt, raw.parse())
+        else:  # a server that ignores ``stream`` and answers in one piece
+            reply = self._whole(attempt, self._body(attempt, raw.http_response))
+        return self._settle(attempt, reply)
 
-    def _completion_body(self, attempt: _Attempt, text: str) -> dict[str, Any]:
-        """The body as a chat completion (a mapping with a choice holding a message), else the
-        attempt is recorded as malformed and MalformedAnswerError raised."""
+    def _body(self, attempt: _Attempt, response: httpx2.Response) -> str:
+        """The whole body of a response that does not stream, read as the SDK would have."""
+        try:
+            return response.read().decode("utf-8", errors="replace")
+        except httpx2.TimeoutException as exc:
+            attempt.report(CallOutcome.timeout, error=str(exc))
+            raise openai.APITimeoutError(request=response.request) from exc
+        except httpx2.RequestError as exc:
+            attempt.report(CallOutcome.connection, error=one_line(str(exc)))
+            raise openai.APIConnectionError(request=response.request) from exc
+
+    def _streamed(self, attempt: _Attempt, chunks: Iterable[Any]) -> _Reply:
+        """The reply as it streams in. A stream cut short (a silent server, a dropped
+        connection, Ctrl-C) is recorded with the tokens that arrived, and its text kept."""
+        reply = _Reply()
+        seen = False
+        try:
+            for chunk in chunks:
+                seen = True
+                if getattr(chunk, "usage", None) is not None:
+                    reply.usage = Usage.from_response(chunk.usage.model_dump())
+                for choice in chunk.choices or []:
+                    delta = choice.delta
+                    reply.add(delta.content)
+                    for tool_call in delta.tool_calls or []:
+                        if tool_call.function is not None:
+                            reply.add(tool_call.function.arguments)
+                    if getattr(delta, "refusal", None):
+                        reply.refusal += delta.refusal
+                    if choice.finish_reason:
+                        reply.finish = choice.finish_reason
+        except BaseException as exc:
+            self._cut(attempt, reply, exc)
+            raise
+        if not seen:
+            attempt.report(CallOutcome.malformed, error="no chat completion chunks")
+            raise MalformedAnswerError(
+                f"{self.settings.endpoint} answered with an empty stream, not a chat completion; "
+                "check that OPENAI_BASE_URL points at an OpenAI-compatible API (usually .../v1)"
+            )
+        reply.content = "".join(reply.parts)
+        return reply
+
+    def _cut(self, attempt: _Attempt, reply: _Reply, exc: BaseException) -> None:
+        """Record an attempt whose stream broke off, with what it had cost so far."""
+        text = "".join(reply.parts)
+        if text:
+            attempt.listener.kept(
+                attempt.call, attempt.number, text, f"cut off: {type(exc).__name__}"
+            )
+        if isinstance(exc, openai.APITimeoutError):
+            outcome = CallOutcome.timeout
+        elif isinstance(exc, openai.APIConnectionError):
+            outcome = CallOutcome.connection
+        elif isinstance(exc, openai.APIError):
+            outcome = CallOutcome.http_error  # the server sent an error event mid-stream
+        elif isinstance(exc, ValueError):
+            outcome = CallOutcome.malformed
+        else:
+            outcome = CallOutcome.interrupted
+        said = one_line(str(exc)) or type(exc).__name__
+        attempt.report(outcome, attempt.estimated(reply), error=said, estimated=True)
+        if outcome is CallOutcome.http_error:
+            raise ModelCallError(
+                f"{self.settings.endpoint} reported an error while answering: {said}",
+                stage=attempt.call.stage.name,
+            ) from None
+        if outcome is CallOutcome.malformed:
+            raise MalformedAnswerError(
+                f"{self.settings.endpoint} sent a stream that is not chat completion chunks "
+                f"({one_line(str(exc), 80)})"
+            ) from None
+
+    def _whole(self, attempt: _Attempt, text: str) -> _Reply:
+        """The reply of a server that answered in one body: it must be a chat completion."""
         try:
             body = json.loads(text)
         except ValueError:
             body = None
         choices = body.get("choices") if isinstance(body, dict) else None
-        if (
+        if not (
             isinstance(body, dict)
             and isinstance(choices, list)
             and choices
             and isinstance(choices[0], dict)
             and isinstance(choices[0].get("message"), dict)
         ):
-            return body
-        what = _describe_body(text, body)
-        attempt.report(CallOutcome.malformed, error=what)
-        raise MalformedAnswerError(
-            f"{self.settings.endpoint} answered with {what}, not a chat completion; check that "
-            "OPENAI_BASE_URL points at an OpenAI-compatible API (it usually ends in /v1)"
+            what = _describe_body(text, body)
+            attempt.report(CallOutcome.malformed, error=what)
+            raise MalformedAnswerError(
+                f"{self.settings.endpoint} answered with {what}, not a chat completion; check "
+                "that OPENAI_BASE_URL points at an OpenAI-compatible API (it usually ends in /v1)"
+            )
+        message, choice = choices[0]["message"], choices[0]
+        reply = _Reply(
+            usage=Usage.from_response(body.get("usage")), finish=choice.get("finish_reason")
         )
+        reply.add(message.get("content") if isinstance(message.get("content"), str) else None)
+        for tool_call in message.get("tool_calls") or []:
+            function = tool_call.get("function") if isinstance(tool_call, dict) else None
+            if isinstance(function, dict) and isinstance(function.get("arguments"), str):
+                reply.add(function["arguments"])
+        reply.refusal = str(message.get("refusal") or "")
+        reply.content = "".join(reply.parts)
+        return reply
 
-    def _optional(self) -> dict[str, Any]:
-        t = self.settings.temperature
-        return {} if t is None else {"temperature": t}
+    def _settle(self, attempt: _Attempt, reply: _Reply) -> str:
+        """Record how the attempt ended; the answer's text, or the error it calls for."""
+        call = attempt.call
+        usage = reply.usage or attempt.estimated(reply)
+        estimated = reply.usage is None
+        if reply.refusal:
+            attempt.report(CallOutcome.refused, usage, error=reply.refusal, estimated=estimated)
+            raise RefusalError(f"the model refused: {reply.refusal}", stage=call.stage.name)
+        if reply.finish == "content_filter":
+            attempt.report(CallOutcome.content_filter, usage, estimated=estimated)
+            raise RefusalError(
+                "the provider's content filter stopped the answer", stage=call.stage.name
+            )
+        if reply.finish == "length":
+            attempt.listener.kept(
+                call, attempt.number, reply.content, f"cut off at {attempt.limit} tokens"
+            )
+            attempt.report(CallOutcome.truncated, usage, estimated=estimated)
+            raise CutOffError
+        try:
+            call.stage.answer.model_validate_json(reply.content)
+        except ValidationError as exc:
+            attempt.report(
+                CallOutcome.invalid,
+                usage,
+                error=f"{exc.error_count()} schema problems",
+                estimated=estimated,
+            )
+            return reply.content
+        attempt.report(CallOutcome.ok, usage, estimated=estimated)
+        return reply.content
 
 
 def _describe_body(text: str, parsed: Any) -> str:
     """What a body that is not a chat completion looks like, in a few words."""
-    start = text.lstrip()[:QUOTED_CHARS]
+    start = text.lstrip()[:80]
     if not start:
         return "an empty body"
     if parsed is None and start.startswith("<"):
@@ -305,8 +638,3 @@ def _describe_body(text: str, parsed: Any) -> str:
     if isinstance(parsed, dict) and "choices" not in parsed:
         return f"JSON without choices (keys: {', '.join(sorted(map(str, parsed))[:8])})"
     return "JSON whose choices hold no message"
-
-
-def _message_content(body: dict[str, Any]) -> str:
-    content = body["choices"][0]["message"].get("content")
-    return content if isinstance(content, str) else ""

@@ -13,6 +13,7 @@ it (checking, saving, history) is :mod:`jobzone.workflow`'s job.
 from __future__ import annotations
 
 import queue
+import re
 import threading
 import time
 import unicodedata
@@ -32,11 +33,20 @@ from jobzone.drafting.budget import Budget
 from jobzone.drafting.journal import Journal, RunOutcome
 from jobzone.drafting.model import Call, Message, Model
 from jobzone.drafting.prompts import prompt_versions, repair_messages, stage_messages
-from jobzone.drafting.stages import COMMENTARY, PROFILE, ROLE, TASKS, Stage, owner_of
+from jobzone.drafting.stages import (
+    COMMENTARY,
+    PROFILE,
+    ROLE,
+    TASKS,
+    Stage,
+    owner_of,
+    stand_in,
+    verdict_problem,
+)
 from jobzone.drafts import Repair
 from jobzone.errors import InputError, NotAJobTitleError
 from jobzone.figures import basis_of
-from jobzone.progress import Notify, StageAnswered, StageStarted, Waiting, ignore
+from jobzone.progress import Notice, Notify, StageAnswered, StageStarted, Waiting, ignore
 from jobzone.references import shown_figures
 from jobzone.rubric import load_rubric
 from jobzone.similarity import Profile, name_key
@@ -47,8 +57,34 @@ COMMENTARY_ROLES = 8
 T = TypeVar("T")
 
 
-def check_title(title: str) -> str:
-    """The title, trimmed; refused before any call when empty, too long or with control chars."""
+#: Phrases that make a text an instruction to an assistant rather than the name of a job.
+#: Single words are not enough: a Prompt Engineer and a Print Production Manager are jobs.
+_INSTRUCTION_RE = re.compile(
+    r"\b(ignore|disregard|forget|override)\b.*\b(previous|prior|above|earlier|instructions?|rules)\b"
+    r"|\b(print|reveal|show|repeat|output|leak)\b.*\b(instructions?|system|prompt)\b"
+    r"|\bsystem (prompt|message)\b|\byou are\b|\bpretend\b|\bact as\b",
+    re.IGNORECASE,
+)
+MAX_TITLE_WORDS = 8
+
+
+def not_a_title(title: str) -> str | None:
+    """Why ``title`` cannot be a job title on its face (a sentence, an order, too many words),
+    or None. The model's own judgement comes after: this check cannot be talked round."""
+    words = len(title.split())
+    if words > MAX_TITLE_WORDS:
+        return f"it has {words} words, and job titles have at most {MAX_TITLE_WORDS}"
+    if title.rstrip().endswith((".", "!", "?", ":")):
+        return "it ends as a sentence does"
+    match = _INSTRUCTION_RE.search(title)
+    if match:
+        return f"it reads as an instruction ({match.group(0)!r})"
+    return None
+
+
+def check_title(title: str, *, force: bool = False) -> str:
+    """The title, trimmed; refused before any call when empty, too long, with control chars,
+    or (unless ``force``) when it is plainly not a job title."""
     cleaned = title.strip()
     if not cleaned:
         raise InputError("the title is empty", field="title", rule="title.empty")
@@ -64,6 +100,9 @@ def check_title(title: str) -> str:
             field="title",
             rule="title.control",
         )
+    problem = None if force else not_a_title(cleaned)
+    if problem:
+        raise NotAJobTitleError(cleaned, f"{problem}; pass --force-title if it is one")
     return cleaned
 
 
@@ -153,6 +192,8 @@ class Drafted:
     calls: list[CallRecord]
     repairs: list[Repair]
     prompt_versions: dict[str, str]
+    #: The model's own wording of the title, when it differs from the one kept.
+    suggested_title: str | None = None
 
 
 class _Listener:
@@ -175,6 +216,12 @@ class _Listener:
     def waiting(self, call: Call, reason: str, seconds: float) -> None:
         self.notify(Waiting(call.stage.name, reason, seconds))
 
+    def kept(self, call: Call, attempt: int, content: str, why: str) -> None:
+        self.journal.keep(call.stage.name, call.round, attempt, content, why)
+
+    def noticed(self, call: Call, text: str) -> None:
+        self.notify(Notice(f"{call.stage.name}: {text}"))
+
 
 @dataclass
 class DraftRun:
@@ -193,6 +240,9 @@ class DraftRun:
         self.rubric = load_rubric()
         self.listener = _Listener(self.budget, self.journal, self.notify)
         request = self.journal.request
+        revised = self.canonical.get(request.base.slug) if request.base else None
+        #: The draft's title is the editor's (or, for a revision, the role's); never the model's.
+        self.title = self.fixed.title if self.fixed else revised.title if revised else request.title
         self.similar = [
             calibration(role)
             for role, _ in self.canonical.most_similar(
@@ -265,11 +315,14 @@ class DraftRun:
             return self._finish(states)
         request = self.journal.request
         role = self._first(ROLE, self._data(), **self._context())
+        self._repair_rounds({ROLE.name: role}, (ROLE,))  # a verdict must be consistent first
         role_answer = raw_answer(role.content)
-        if role.schema_error is None and role_answer.get("is_job_title") is False:
+        if role_answer.get("is_job_title") is False and not request.force_title:
             reason = str(role_answer.get("not_a_title_reason") or "no reason given")
             self.journal.finish(RunOutcome.not_a_title, reason)
-            raise NotAJobTitleError(request.title, reason)
+            raise NotAJobTitleError(
+                request.title, f"{reason} (the model's verdict; pass --force-title to insist)"
+            )
 
         data = self._data(role=role_answer)
         tasks, profile = run_together(
@@ -294,8 +347,16 @@ class DraftRun:
         self._repair_rounds(states, (COMMENTARY,))
 
     def _repair_rounds(self, states: dict[str, StageState], stages: tuple[Stage, ...]) -> None:
-        for _ in range(self.journal.request.max_repairs):
-            due = self._stage_findings(states, stages)
+        """Ask every stage with findings again, together, round after round, until none has
+        findings or repairs left (``max_repairs`` per stage over the whole run: the role's verdict
+        repaired first counts against the role's repairs afterwards)."""
+        most = self.journal.request.max_repairs
+        while True:
+            due = {
+                name: found
+                for name, found in self._stage_findings(states, stages).items()
+                if states[name].round < most
+            }
             if not due:
                 return
             run_together(
@@ -305,22 +366,27 @@ class DraftRun:
                 )
             )
 
-    def _assemble(self, states: dict[str, StageState]) -> dict[str, Any]:
-        commentary = states.get(COMMENTARY.name)
-        written = raw_answer(commentary.content) if commentary else None
+    def _assemble(
+        self, states: dict[str, StageState], stand_ins: frozenset[str] = frozenset()
+    ) -> dict[str, Any]:
+        """The assessment from the stages' answers; a stage named in ``stand_ins`` is taken to
+        have given the plainest valid answer instead of its own."""
+        answers = {
+            name: stand_in(state.stage.answer) if name in stand_ins else raw_answer(state.content)
+            for name, state in states.items()
+        }
+        written = answers.get(COMMENTARY.name)
         if self.fixed is not None:
             kept = self.fixed.model_dump(mode="python", exclude={"version", "history"})
             return {**kept, "commentary": written if written is not None else empty_commentary()}
         request = self.journal.request
-        role = raw_answer(states[ROLE.name].content)
-        base = request.base
-        slug = base.slug if base else slugify(str(role.get("title") or request.title))
         return assemble(
-            slug=slug,
+            slug=request.base.slug if request.base else slugify(self.title),
+            title=self.title,
             assessed_on=request.assessed_on,
-            role=role,
-            tasks=raw_answer(states[TASKS.name].content),
-            profile=raw_answer(states[PROFILE.name].content),
+            role=answers[ROLE.name],
+            tasks=answers[TASKS.name],
+            profile=answers[PROFILE.name],
             commentary=written,
         )
 
@@ -335,27 +401,42 @@ class DraftRun:
         self, states: dict[str, StageState], stages: tuple[Stage, ...]
     ) -> dict[str, list[dict[str, str]]]:
         """Errors owned by ``stages``, in each stage's own answer paths: an answer's schema
-        problems and the validator's errors on the parts it owns, all of them together."""
+        problems, and the validator's errors on the parts each answer owns, all at once.
+
+        A broken answer must not hide the others' errors: while the rubric is applied, a stage
+        whose answer breaks its schema (or the file's) is taken to have said the plainest valid
+        thing, so the other stages are judged on their own answers."""
         due: dict[str, list[dict[str, str]]] = {}
+
+        def add(stage: Stage, code: str, path: str, message: str) -> None:
+            due.setdefault(stage.name, []).append({"code": code, "path": path, "message": message})
+
         for stage in stages:
             error = states[stage.name].schema_error
-            if error is not None:
-                due[stage.name] = [
-                    {"code": p.code, "path": p.path, "message": p.message}
-                    for p in schema_problems(error)
-                ]
-        report = check(self._assemble(states), self.canonical).report
-        for finding in report.errors:
-            owner = owner_of(finding.path)
-            if owner in stages and states[owner.name].schema_error is None:
-                due.setdefault(owner.name, []).append(
-                    {
-                        "code": finding.code,
-                        "path": answer_path(owner, finding.path),
-                        "message": finding.message,
-                    }
-                )
-        return {name: found for name, found in due.items() if found}
+            for problem in schema_problems(error) if error is not None else []:
+                add(stage, problem.code, problem.path, problem.message)
+            verdict = verdict_problem(raw_answer(states[stage.name].content))
+            if stage is ROLE and error is None and verdict and not self.journal.request.force_title:
+                add(stage, "answer.verdict", "is_job_title", verdict)
+        if set(states) == {ROLE.name}:
+            return due  # the verdict alone is judged before the other stages exist
+        stand_ins = frozenset(n for n, state in states.items() if state.schema_error is not None)
+        while True:
+            checked = check(self._assemble(states, stand_ins), self.canonical)
+            errors = [(owner_of(f.path), f) for f in checked.report.errors]
+            refused = {o.name for o, _ in errors if o is not None} - stand_ins
+            if checked.assessment is None and refused:
+                # The file refused parts an answer schema let through: those stages' findings
+                # are these, and the rest are judged without their parts.
+                for owner, finding in errors:
+                    if owner in stages and owner is not None and owner.name in refused:
+                        add(owner, finding.code, answer_path(owner, finding.path), finding.message)
+                stand_ins |= refused
+                continue
+            for owner, finding in errors:
+                if owner in stages and owner is not None and owner.name not in stand_ins:
+                    add(owner, finding.code, answer_path(owner, finding.path), finding.message)
+            return due
 
     def _commentary_data(self, assessment: Assessment) -> dict[str, Any]:
         scored = score_or_none(assessment)
@@ -391,9 +472,17 @@ class DraftRun:
         return {**assessment, "commentary": commentary}
 
     def _finish(self, states: dict[str, StageState]) -> Drafted:
+        role = states.get(ROLE.name)
+        suggested = raw_answer(role.content).get("title") if role else None
+        differs = (
+            isinstance(suggested, str)
+            and bool(suggested.strip())
+            and name_key(suggested) != name_key(self.title)
+        )
         return Drafted(
             assessment=self._with_basis(self._assemble(states)),
             calls=self.journal.calls(),
             repairs=self.repairs,
             prompt_versions=prompt_versions(),
+            suggested_title=" ".join(str(suggested).split()) if differs else None,
         )

@@ -246,13 +246,17 @@ def provenance_lines(draft: Draft) -> list[str]:
     cost = f"${p.cost_usd:.4f}" if p.cost_usd is not None else "unknown"
     lines = [
         f"model      {p.model} at {p.endpoint_host} (temperature "
-        f"{p.temperature if p.temperature is not None else 'the server default'})",
+        f"{p.temperature if p.temperature is not None else 'the server default'}"
+        + (f"; {p.structured_output} structured output" if p.structured_output else "")
+        + ")",
         f"calls      {len(p.calls)} ({plural(retried, 'failed or rejected attempt')}), "
         f"{plural(len(p.repairs), 'repair')}",
         f"tokens     {p.usage.prompt_tokens:,} prompt ({p.usage.cached_tokens:,} cached), "
         f"{p.usage.completion_tokens:,} completion; cost {cost} ({p.prices} prices)",
         "prompts    " + ", ".join(f"{k} {v}" for k, v in sorted(p.prompt_versions.items())),
     ]
+    if p.suggested_title:
+        lines.append(f"title      the model suggested {p.suggested_title!r}; the editor's is kept")
     lines += [f"repair     {r.stage} round {r.round}: {', '.join(r.findings)}" for r in p.repairs]
     return lines
 

@@ -22,7 +22,7 @@ from jobzone.assessment import Assessment
 from jobzone.canonical import BaseVersion, CanonicalRole
 from jobzone.checking import score_or_none
 from jobzone.drafting.journal import Journal, RunOutcome, RunPurpose, RunRequest
-from jobzone.drafting.model import Model
+from jobzone.drafting.model import Model, ModelChoice
 from jobzone.drafts import Draft, Kind, Provenance, Status, draft_path
 from jobzone.errors import ConflictError, InputError, NotFoundError
 from jobzone.history import Action, now
@@ -65,7 +65,7 @@ class Regeneration:
 
 
 def regenerate(
-    wf: Workflow, target: str, *, notes: str | None, by: str, model_name: str | None = None
+    wf: Workflow, target: str, *, notes: str | None, by: str, model: ModelChoice | None = None
 ) -> Regeneration:
     """New commentary for ``target``: a canonical role's slug, else a draft (its id, a unique
     prefix, or its role's slug). A model is needed only when something is to be written."""
@@ -75,10 +75,10 @@ def regenerate(
             existing = _existing(s, role)
             if existing is not None:
                 return Regeneration(existing, queued=False)
-            plan = _role_plan(s, role, notes, by, model_for(wf, model_name, None))
+            plan = _role_plan(s, role, notes, by, model_for(wf, model))
         else:
             draft = s.open_draft(_draft_named(s, target), "new commentary")
-            plan = _draft_plan(s, draft, notes, by, model_for(wf, model_name, None))
+            plan = _draft_plan(s, draft, notes, by, model_for(wf, model))
     drafted = execute(wf, plan)
     if role is not None:
         return Regeneration(queue_new(wf, plan, drafted, Kind.commentary), queued=True)
@@ -158,7 +158,7 @@ def _role_plan(s: Session, role: CanonicalRole, notes: str | None, by: str, mode
         run_id, role.title, role.assessment, notes, by, model, base=role.base_version()
     )
     journal = Journal.open_or_create(s.workspace, request)
-    return Plan(journal, model, s.canonical, f"jobzone commentary {role.slug}", role.assessment)
+    return Plan(journal, model, s.canonical, role.assessment)
 
 
 def _draft_plan(s: Session, draft: Draft, notes: str | None, by: str, model: Model) -> Plan:
@@ -179,7 +179,7 @@ def _draft_plan(s: Session, draft: Draft, notes: str | None, by: str, model: Mod
         run_id, draft.title, assessment, notes, by, model, base=draft.base, draft=draft.id
     )
     journal = Journal.open_or_create(s.workspace, request)
-    return Plan(journal, model, s.canonical, f"jobzone commentary {draft.id}", assessment)
+    return Plan(journal, model, s.canonical, assessment)
 
 
 def _extended(earlier: Provenance, latest: Provenance) -> Provenance:

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from dataclasses import replace
 from pathlib import Path
 
 from jobzone.drafting.assemble import slugify
 from jobzone.drafting.journal import Journal, RunOutcome, RunPurpose, RunRequest
+from jobzone.drafting.model import ModelChoice
 from jobzone.drafting.pipeline import check_title, revision_base
 from jobzone.drafting.prices import PriceTable
 from jobzone.drafts import Draft, Kind, Status, draft_path
@@ -50,9 +52,9 @@ def draft(
     """Draft a role from its title and queue it; a revision when the title names a canonical
     role. Raises NotAJobTitleError (nothing queued) when the model says it is not a title."""
     options = options or DraftOptions()
-    checked = check_title(title)
+    checked = check_title(title, force=options.force_title)
     prices = PriceTable.load(options.prices)
-    model = model_for(wf, options.model, options.temperature)
+    model = model_for(wf, options.model)
     with wf.session() as s:
         at = now()
         request = RunRequest(
@@ -66,17 +68,22 @@ def draft(
             created_at=at,
             by=by,
             base=revision_base(s.canonical, checked),
+            force_title=options.force_title,
         )
         journal = Journal.create(s.workspace, request)
-        resume_with = f"jobzone draft --resume {request.id}"
-        plan = Plan(journal, model, s.canonical, resume_with, prices=prices)
+        plan = Plan(journal, model, s.canonical, prices=prices)
     wf.notify(Notice(f"drafting run {request.id}"))
     drafted = execute(wf, plan, options.budget_tokens)
     return queue_new(wf, plan, drafted, Kind.revision if request.base else Kind.new)
 
 
 def resume(
-    wf: Workflow, run_id: str, *, budget_tokens: int | None = None, prices: Path | None = None
+    wf: Workflow,
+    run_id: str,
+    *,
+    budget_tokens: int | None = None,
+    prices: Path | None = None,
+    model: ModelChoice | None = None,
 ) -> Draft:
     """Continue an interrupted ``draft`` run; answers already received are not paid again."""
     table = PriceTable.load(prices)
@@ -84,21 +91,20 @@ def resume(
         journal = Journal.open(s.workspace, check_name(run_id, "id"))
         request = journal.request
         if request.purpose is not RunPurpose.draft:
-            again = (
-                f"jobzone redraft {request.draft}"
-                if request.purpose is RunPurpose.redraft
-                else f"jobzone commentary {request.draft or request.title}"
-            )
             raise InputError(
-                f"run {run_id} is a {request.purpose.value} run; continue it with `{again}`",
+                f"run {run_id} is a {request.purpose.value} run; continue it with "
+                f"`{request.resume_command}`",
                 rule="run.purpose",
             )
         ended = journal.finished()
         if ended is not None or draft_path(s.workspace, run_id).exists():
             outcome = ended.value if ended else RunOutcome.queued.value
             raise ConflictError(f"run {run_id} already ended ({outcome}); nothing to resume")
-        model = model_for(wf, request.model, request.temperature)
-        plan = Plan(journal, model, s.canonical, f"jobzone draft --resume {run_id}", prices=table)
+        # The run's model and temperature; how to reach the server may differ this time.
+        chosen = replace(
+            model or ModelChoice(), name=request.model, temperature=request.temperature
+        )
+        plan = Plan(journal, model_for(wf, chosen), s.canonical, prices=table)
     wf.notify(Notice(f"resuming drafting run {run_id}"))
     drafted = execute(wf, plan, budget_tokens)
     return queue_new(wf, plan, drafted, Kind.revision if request.base else Kind.new)
@@ -127,11 +133,11 @@ def guidance(draft: Draft, original_notes: str | None) -> str:
     return "\n".join(parts)
 
 
-def redraft(wf: Workflow, reference: str, by: str, *, model_name: str | None = None) -> Draft:
+def redraft(wf: Workflow, reference: str, by: str, *, model: ModelChoice | None = None) -> Draft:
     """Run the drafting stages again for a draft with changes requested, the reviewers' notes
     as guidance, against the canonical set as it is now; the result is its next revision (the
     earlier one is kept in ``drafts/.revisions/``). Run again after a stop, it continues."""
-    model = model_for(wf, model_name, None)
+    asked = model_for(wf, model)
     with wf.session() as s:
         current = s.draft(resolve_draft(wf.workspace, reference))
         if current.status is not Status.changes_requested:
@@ -152,8 +158,8 @@ def redraft(wf: Workflow, reference: str, by: str, *, model_name: str | None = N
             draft=current.id,
             title=current.title,
             notes=guidance(current, first.notes),
-            model=model.identity.name,
-            temperature=model.identity.temperature,
+            model=asked.identity.name,
+            temperature=asked.identity.temperature,
             max_repairs=first.max_repairs,
             # The same assessment, revised: it keeps its date (and its recording replays).
             assessed_on=first.assessed_on,
@@ -164,7 +170,7 @@ def redraft(wf: Workflow, reference: str, by: str, *, model_name: str | None = N
             base=revision_base(s.canonical, current.title),
         )
         journal = Journal.open_or_create(s.workspace, request)
-        plan = Plan(journal, model, s.canonical, f"jobzone redraft {current.id}")
+        plan = Plan(journal, asked, s.canonical)
     drafted = execute(wf, plan)
     with wf.session() as s:
         latest = s.draft(current.id)

@@ -20,7 +20,7 @@ from jobzone.canonical import CanonicalSet
 from jobzone.documents import dump_model
 from jobzone.drafting.budget import Budget
 from jobzone.drafting.journal import Journal, RunOutcome, RunRequest
-from jobzone.drafting.model import Model
+from jobzone.drafting.model import Model, ModelChoice
 from jobzone.drafting.pipeline import Drafted, DraftRun
 from jobzone.drafting.prices import PriceTable
 from jobzone.drafts import Draft, Findings, Kind, Provenance, Status
@@ -37,37 +37,43 @@ DEFAULT_REPAIRS = 2
 
 @dataclass(frozen=True)
 class DraftOptions:
-    """How a run asks: the model (None: the configured one), temperature, repairs, budget."""
+    """How a run asks: the model as chosen, repairs, budget, prices, and whether the editor
+    insists the title is a job title."""
 
-    model: str | None = None
-    temperature: float | None = None
+    model: ModelChoice = field(default_factory=ModelChoice)
     max_repairs: int = DEFAULT_REPAIRS
     budget_tokens: int | None = None
     prices: Path | None = None
+    #: Draft the title even when it does not look like a job title, or the model says so.
+    force_title: bool = False
 
 
 @dataclass
 class Plan:
-    """A run ready to go: its journal and model, the canonical set it reads, what it rewrites
-    (for commentary), and the command that continues it after a stop."""
+    """A run ready to go: its journal and model, the canonical set it reads, and what it
+    rewrites (for commentary)."""
 
     journal: Journal
     model: Model
     canonical: CanonicalSet
-    resume: str
     fixed: Assessment | None = None
     prices: PriceTable = field(default_factory=PriceTable.load)
+
+    def __post_init__(self) -> None:
+        # Plans are made under the workspace's lock: a prune that takes it next sees the run
+        # as just active, and leaves it alone.
+        self.journal.mark_active()
 
     @property
     def request(self) -> RunRequest:
         return self.journal.request
 
 
-def model_for(wf: Workflow, name: str | None, temperature: float | None) -> Model:
+def model_for(wf: Workflow, choice: ModelChoice | None) -> Model:
     """The model a run asks; a ConfigError when none is configured (before anything is written)."""
     if wf.models is None:
         raise ConfigError("this workflow has no model to draft with")
-    return wf.models(name, temperature)
+    return wf.models(choice or ModelChoice())
 
 
 def execute(wf: Workflow, plan: Plan, budget_tokens: int | None = None) -> Drafted:
@@ -83,13 +89,16 @@ def execute(wf: Workflow, plan: Plan, budget_tokens: int | None = None) -> Draft
         notify=wf.notify,
         fixed=plan.fixed,
     )
-    how = f"its answers are kept; continue with `{plan.resume}` without paying for them again"
+    again = plan.request.resume_command
+    how = f"its answers are kept; continue with `{again}` without paying for them again"
     try:
         return run.execute()
     except (BudgetExceededError, ModelCallError) as exc:
+        journal.stop(exc.message.rstrip("."))
         exc.hint = f"Run {journal.request.id} stopped: {how}"
         raise
     except KeyboardInterrupt:
+        journal.stop("interrupted (Ctrl-C)")
         wf.notify(Notice(f"interrupted: run {journal.request.id} stopped; {how}"))
         raise
 
@@ -109,6 +118,8 @@ def provenance(plan: Plan, drafted: Drafted) -> Provenance:
         usage=usage,
         cost_usd=plan.prices.cost(request.model, usage),
         prices=plan.prices.source,
+        suggested_title=drafted.suggested_title,
+        structured_output=plan.model.identity.structured_output,
     )
 
 
@@ -126,7 +137,7 @@ def queue_new(wf: Workflow, plan: Plan, drafted: Drafted, kind: Kind) -> Draft:
             id=request.id,
             kind=kind,
             status=Status.pending,
-            title=str(drafted.assessment.get("title") or request.title),
+            title=str(drafted.assessment["title"]),
             slug=str(drafted.assessment["slug"]),
             base=request.base,
             created_at=request.created_at,

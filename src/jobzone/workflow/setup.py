@@ -15,7 +15,7 @@ CONFIG_TEXT = """\
 approvals_required: 1
 """
 #: Files jobzone keeps beside its records that are not records: git should not track them.
-IGNORED = (".jobzone.lock", "drafts/.index.json", "drafts/.edits/")
+IGNORED = (".jobzone.lock", ".jobzone-cache/", "drafts/.index.json", "drafts/.edits/")
 
 
 @dataclass(frozen=True)
