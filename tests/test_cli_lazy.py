@@ -55,6 +55,7 @@ OFFLINE: dict[str, list[str]] = {
     "render": ["render", "mlops-engineer", "--output", "mlops-engineer.md"],
     "roles": ["roles"],
     "check": ["check"],
+    "runs": ["runs"],
 }
 #: Commands that read without validating: the validator's rules (its claims reader above all)
 #: are a large share of their start-up.

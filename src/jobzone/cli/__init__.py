@@ -75,6 +75,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Show the append-only history of a canonical role (by slug) or of a draft (by id, a"
         " unique start of it, or its role's slug when no canonical role has it).",
     ),
+    "runs": (
+        "jobzone.cli.runs:runs_cmd",
+        "List the drafting runs the workspace keeps, and how to continue the ones that stopped.",
+    ),
     "score": ("jobzone.cli.assess:score_cmd", "Compute every figure of an assessment."),
     "validate": (
         "jobzone.cli.assess:validate_cmd",

@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from functools import cache, partial
 
 import click
 
 from jobzone.cli.app import fail, json_option, print_json, reading, workspace_option
 from jobzone.errors import EXIT_INPUT, InputError
-from jobzone.wording import plural
+from jobzone.wording import age, plural
 
 STATUSES = ("pending", "changes_requested", "approved", "rejected")
-
-
-def _age(created: dt.datetime) -> str:
-    seconds = (dt.datetime.now(dt.UTC) - created).total_seconds()
-    for unit, size in (("d", 86_400), ("h", 3_600), ("m", 60)):
-        if seconds >= size:
-            return f"{int(seconds // size)}{unit}"
-    return "now"
 
 
 @click.command("queue")
@@ -50,7 +41,7 @@ def queue_cmd(status: str | None, as_json: bool) -> None:
         print_json(
             {
                 "drafts": [
-                    {**r.to_json(), "required": required(), "age": _age(r.created_at)}
+                    {**r.to_json(), "required": required(), "age": age(r.created_at)}
                     for r in found.rows
                 ],
                 "unreadable": [e.to_dict() for e in found.unreadable],
@@ -66,7 +57,7 @@ def queue_cmd(status: str | None, as_json: bool) -> None:
             figures = f"{r.aijri:5.1f} {r.zone:6}" if r.aijri is not None else f"{'-':>5} {'':6}"
             lines.append(
                 f"{r.id:52} {state:17} {r.kind.value:10} {figures} {r.errors:>2}E {r.warnings:>2}W "
-                f"{_age(r.created_at):>4}  {r.title}"
+                f"{age(r.created_at):>4}  {r.title}"
             )
         if lines:
             click.echo("\n".join(lines))  # one write: the queue can be 10,000 lines long
