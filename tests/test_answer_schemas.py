@@ -136,3 +136,30 @@ def test_source_dates_and_names_are_constrained_in_the_schema() -> None:
     assert not re.match(source["pattern"], "2026-02-30")
     aliases = schema_of(ROLE)["properties"]["aliases"]
     assert aliases["maxItems"] == 6
+
+
+def test_prose_is_bounded_so_a_runaway_answer_ends() -> None:
+    """What the real model did in the smoke bench: a rationale of "0, 0, 0, ..." and another
+    of "-yet-not-yet-not..." until the 6,000-token limit. A bounded pattern makes a
+    constrained decoder close the string instead."""
+    rationale = schema_of(PROFILE)["$defs"]["PrincipleAnswer"]["properties"]["rationale"]
+    pattern = rationale["pattern"]
+    assert re.fullmatch(pattern, "Keeps services up; decides what wakes someone — and why (75%).")
+    assert re.fullmatch(pattern, "Works with “quoted” words, naïve café prices in €.")
+    assert not re.fullmatch(pattern, "0, " * 2000)
+    assert not re.fullmatch(pattern, 'a "raw" quote')
+    assert not re.fullmatch(pattern, "two\nlines")
+
+
+@pytest.mark.parametrize(
+    "slug",
+    [
+        "otorhinolaryngologist",
+        "telecommunications-engineer",
+        "information-security-administrator-lead",
+        "heating-ventilation-and-air-conditioning-technician",
+    ],
+)
+def test_a_look_next_slug_can_name_any_real_role(slug: str) -> None:
+    look_next = schema_of(COMMENTARY)["$defs"]["LookNextAnswer"]["properties"]["slug"]
+    assert re.fullmatch(look_next["pattern"], slug)

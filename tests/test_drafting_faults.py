@@ -200,7 +200,7 @@ def test_truncated_answer_retried_once_with_twice_the_room(drafting_env: Draftin
     assert drafting_env.http_requests() == 2
     # Both cut answers are kept for a person to read (issue 9): the run folder's unusable/.
     kept = sorted((drafting_env.only_run().root / "unusable").glob("*.json"))
-    assert [k.name for k in kept] == ["role-r0-a1.json", "role-r0-a2.json"]
+    assert [k.name for k in kept] == ["0001-role-r0-a1.json", "0002-role-r0-a2.json"]
     for path in kept:
         text = json.loads(path.read_text())
         assert text["why"].startswith("cut off at ")

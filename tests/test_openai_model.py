@@ -9,6 +9,7 @@ anywhere and each failure can be staged exactly.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -143,9 +144,11 @@ def streamed(text: str = ANSWER, pieces: int = 5, **options: Any) -> Reply:
     )
 
 
-def stalls_after(pieces: int, error: type[Exception] = httpx2.ReadTimeout) -> Reply:
-    """A stream that sends the first ``pieces`` of ten, then falls silent (or drops)."""
-    events = _events(ANSWER, 10, usage=False)[1 : pieces + 1]
+def stalls_after(
+    pieces: int, error: type[Exception] = httpx2.ReadTimeout, *, of: int = 10
+) -> Reply:
+    """A stream that sends the first ``pieces`` of ``of``, then falls silent (or drops)."""
+    events = _events(ANSWER, of, usage=False)[1 : pieces + 1]
     return lambda _body: httpx2.Response(
         200,
         headers={"content-type": "text/event-stream"},
@@ -243,12 +246,12 @@ def test_a_stream_that_stalls_is_counted_kept_and_asked_again() -> None:
     assert endpoint.model().ask(CALL, heard) == ANSWER
 
     cut, ok = heard.records
-    assert (cut.outcome, cut.usage_estimated) == (CallOutcome.timeout, True)
-    assert cut.usage.completion_tokens == 4
-    assert cut.usage.prompt_tokens == estimate_prompt_tokens(CALL.messages) > 0
-    assert (ok.outcome, ok.attempt) == (CallOutcome.ok, 2)
     ((attempt, text, why),) = heard.unusable
     assert attempt == 1 and ANSWER.startswith(text) and 0 < len(text) < len(ANSWER)
+    assert (cut.outcome, cut.usage_estimated) == (CallOutcome.timeout, True)
+    assert cut.usage.completion_tokens == -(-len(text) // 4)  # long pieces: a token per 4 chars
+    assert cut.usage.prompt_tokens == estimate_prompt_tokens(CALL.messages) > 0
+    assert (ok.outcome, ok.attempt) == (CallOutcome.ok, 2)
     assert why == "cut off: APITimeoutError"
     assert heard.waits == ["the server went silent"]
 
@@ -260,7 +263,101 @@ def test_a_dropped_stream_is_recorded_as_a_connection_failure_with_its_tokens() 
     endpoint.model().ask(CALL, heard)
 
     assert heard.outcomes == [CallOutcome.connection, CallOutcome.ok]
-    assert heard.records[0].usage.completion_tokens == 2
+
+
+def test_a_stream_of_one_character_pieces_counts_a_token_a_piece() -> None:
+    heard = Heard()
+    endpoint = Endpoint(stalls_after(30, of=len(ANSWER)), streamed())
+
+    endpoint.model().ask(CALL, heard)
+
+    assert heard.records[0].usage.completion_tokens == 30
+
+
+def test_usage_the_server_sent_before_a_stream_broke_is_used_as_it_is() -> None:
+    counts = {"prompt_tokens": 111, "completion_tokens": 22, "total_tokens": 133}
+    events = [
+        _events(ANSWER, 4, usage=False)[1],
+        f"data: {json.dumps({**_chunk({}), 'choices': [], 'usage': counts})}\n\n".encode(),
+    ]
+    heard = Heard()
+    broken = _Stream(events, httpx2.RemoteProtocolError("dropped"))
+    endpoint = Endpoint(
+        lambda _b: httpx2.Response(
+            200, headers={"content-type": "text/event-stream"}, stream=broken
+        ),
+        streamed(),
+    )
+
+    endpoint.model().ask(CALL, heard)
+
+    first = heard.records[0]
+    assert (first.usage.prompt_tokens, first.usage.completion_tokens) == (111, 22)
+    assert first.usage_estimated is False
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [
+        {"index": 0, "finish_reason": None},  # no delta (a provider's filter results)
+        {"index": 0, "delta": None, "finish_reason": None},
+        {"index": 0, "delta": {"content": 42}, "finish_reason": None},
+    ],
+    ids=["no-delta", "null-delta", "number-content"],
+)
+def test_an_odd_chunk_adds_nothing_and_breaks_nothing(odd: dict[str, Any]) -> None:
+    events = _events(ANSWER, 3)
+    oddity = f"data: {json.dumps({**_chunk({}), 'choices': [odd]})}\n\n".encode()
+    stream = _Stream([events[0], oddity, b"data: []\n\n", *events[1:]])
+    endpoint = Endpoint(
+        lambda _b: httpx2.Response(
+            200, headers={"content-type": "text/event-stream"}, stream=stream
+        )
+    )
+    heard = Heard()
+
+    assert endpoint.model().ask(CALL, heard) == ANSWER
+    assert heard.outcomes == [CallOutcome.ok]
+
+
+def test_a_whole_answer_without_usage_is_estimated_not_free() -> None:
+    completion = {
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": ANSWER}}],
+    }
+    heard = Heard()
+
+    Endpoint(lambda _b: httpx2.Response(200, json=completion)).model().ask(CALL, heard)
+
+    (record,) = heard.records
+    assert record.usage_estimated is True
+    assert record.usage.completion_tokens == -(-len(ANSWER) // 4)
+
+
+@pytest.mark.parametrize("header", ["soon", "Wed, 21 Oct 2015 07:28:00", "-3"])
+def test_a_retry_after_header_that_makes_no_sense_is_survived(header: str) -> None:
+    heard = Heard()
+    limited = lambda _b: httpx2.Response(  # noqa: E731
+        429, headers={"retry-after": header}, json={"error": {"message": "slow down"}}
+    )
+
+    assert Endpoint(limited, streamed()).model().ask(CALL, heard) == ANSWER
+    assert heard.outcomes == [CallOutcome.http_error, CallOutcome.ok]
+
+
+def test_retries_stop_when_the_waits_add_up_not_when_the_answers_took_long() -> None:
+    """Waiting 3 s a time with 5 s allowed: two waits, three attempts (of six allowed)."""
+    limited = lambda _b: httpx2.Response(  # noqa: E731
+        429, headers={"retry-after": "3"}, json={"error": {"message": "slow down"}}
+    )
+    endpoint = Endpoint(*[limited] * 6)
+    model = endpoint.model()
+    model.settings = dataclasses.replace(model.settings, max_retry_seconds=5, max_attempts=6)
+    heard = Heard()
+
+    with pytest.raises(ModelCallError):
+        model.ask(CALL, heard)
+
+    assert len(heard.records) == 3
 
 
 def test_a_server_that_ignores_stream_is_read_whole() -> None:

@@ -192,3 +192,52 @@ def test_a_commentary_run_is_continued_by_its_role(workspace: Path, run_cli: Run
 
     (run,) = json.loads(run_cli("runs", "--json").stdout)["runs"]
     assert (run["purpose"], run["resume"]) == ("commentary", f"jobzone commentary {slug}")
+
+
+def test_a_run_whose_end_was_not_recorded_but_whose_draft_was_saved_is_kept(
+    workspace: Path, run_cli: RunCli, three_runs: dict[str, str]
+) -> None:
+    """A crash between saving a draft and recording its run's end: the run is the draft's
+    record, listed as queued and never pruned."""
+    queued = three_runs["queued"]
+    (runs_dir(workspace) / queued / "finished.json").unlink()
+    age_run(workspace, queued, 20)
+
+    listed = {r["id"]: r for r in json.loads(run_cli("runs", "--json").stdout)["runs"]}
+    run_cli("runs", "--prune", "--yes", "--reviewer", "Ada")
+
+    assert listed[queued]["state"] == "queued" and listed[queued]["resume"] is None
+    assert (runs_dir(workspace) / queued).is_dir()
+
+
+def test_a_folder_whose_start_was_interrupted_is_noted_and_pruned_once_idle(
+    workspace: Path, run_cli: RunCli, three_runs: dict[str, str]
+) -> None:
+    empty = runs_dir(workspace) / "registered-nurse-20261101-000000-abcd"
+    empty.mkdir()
+    when = (dt.datetime.now(dt.UTC) - dt.timedelta(days=30)).timestamp()
+    os.utime(empty, (when, when))
+
+    listed = run_cli("runs")
+    run_cli("runs", "--prune", "--yes", "--reviewer", "Ada")
+
+    assert listed.exit_code == 0
+    assert "1 run folder with no request" in listed.stderr
+    assert not empty.exists()
+
+
+def test_a_request_written_without_a_time_zone_is_listed(
+    workspace: Path, run_cli: RunCli, three_runs: dict[str, str]
+) -> None:
+    request = runs_dir(workspace) / three_runs["stopped"] / "request.json"
+    data = json.loads(request.read_text())
+    data["created_at"] = "2026-11-01T10:00:00"
+    request.write_text(json.dumps(data))
+
+    assert run_cli("runs").exit_code == 0
+
+
+@pytest.mark.parametrize("option", [["--yes"], ["--dry-run"], ["--older-than", "3"]])
+def test_prune_options_without_prune_are_a_usage_error(run_cli: RunCli, option: list[str]) -> None:
+    result = run_cli("runs", *option)
+    assert result.exit_code == 2 and "goes with --prune" in result.stderr

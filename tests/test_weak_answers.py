@@ -144,6 +144,16 @@ def test_a_stage_is_repaired_at_most_max_repairs_times_over_the_whole_run(
     assert [c.round for c in model.asked if c.stage.name == "role"] == [0, 1, 2]
 
 
+@pytest.mark.parametrize("filler", ["N/A", "none", "-"])
+def test_a_filler_beside_a_yes_costs_no_repair(workspace: Path, filler: str) -> None:
+    def filled(role: dict[str, Any]) -> None:
+        role.update(not_a_title_reason=filler)
+
+    draft = draft_with(workspace, ScriptedModel(answer=first_attempts(role=filled)))
+
+    assert draft.provenance.repairs == []
+
+
 def test_force_title_does_not_spend_repairs_on_the_verdict(workspace: Path) -> None:
     def refuses_without_reason(role: dict[str, Any]) -> None:
         role.update(is_job_title=False, not_a_title_reason="")
@@ -189,7 +199,14 @@ def test_an_instruction_never_reaches_the_model(run_cli: RunCli) -> None:
 
 
 @pytest.mark.parametrize(
-    "title", ["Prompt Engineer", "Print Production Manager", "System Administrator"]
+    "title",
+    [
+        "Prompt Engineer",
+        "Print Production Manager",
+        "System Administrator",
+        "Print System Operator",
+        "Show Control System Technician",
+    ],
 )
 def test_titles_with_words_an_instruction_uses_are_still_titles(
     run_cli: RunCli, title: str
@@ -231,3 +248,21 @@ def test_no_suggestion_when_the_model_only_changes_spacing_or_case(run_cli: RunC
 
     summary = json.loads(result.stdout)
     assert "suggested" not in run_cli("show", summary["id"]).stdout
+
+
+def test_a_redraft_is_never_stopped_by_the_models_verdict(run_cli: RunCli) -> None:
+    """The title is already in review: a redraft whose model now calls it no job title still
+    writes the next revision (before, the redraft ended, and every later one replayed that)."""
+    drafted = json.loads(run_cli("draft", TITLE, "--json", model=ScriptedModel()).stdout)
+    asked = run_cli("request-changes", drafted["id"], "--reviewer", "Ann", "--note", "more")
+    assert asked.exit_code == 0, asked.output
+
+    def refuses(role: dict[str, Any]) -> None:
+        role.update(is_job_title=False, not_a_title_reason="It names a hobby, not a job.")
+
+    result = run_cli(
+        "redraft", drafted["id"], "--json", model=ScriptedModel(answer=first_attempts(role=refuses))
+    )
+
+    assert result.exit_code in (0, 1), result.output
+    assert json.loads(result.stdout)["revision"] == 2

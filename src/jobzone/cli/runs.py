@@ -85,6 +85,14 @@ def runs_cmd(
     """
     from jobzone.workflow.run_folders import list_runs
 
+    ctx = click.get_current_context()
+    given = [
+        option
+        for name, option in (("days", "--older-than"), ("dry_run", "--dry-run"), ("yes", "--yes"))
+        if ctx.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT
+    ]
+    if given and not prune:
+        raise click.UsageError(f"{given[0]} goes with --prune")
     wf = reading(quiet=as_json)
     listing = list_runs(wf.workspace)
     if prune:
@@ -101,6 +109,12 @@ def runs_cmd(
             click.echo("\n".join([*_rows(listing.runs), "", *_explained(listing.runs)]).rstrip())
         stopped = sum(r.resume is not None for r in listing.runs)
         click.echo(f"{plural(len(listing.runs), 'run')}, {stopped} stopped", err=True)
+        if listing.incomplete:
+            click.echo(
+                f"{plural(len(listing.incomplete), 'run folder')} with no request (a start "
+                "interrupted before anything was asked); --prune removes them once idle",
+                err=True,
+            )
     for problem in listing.unreadable:
         click.echo(f"jobzone: error: unreadable run: {problem.message}", err=True)
     if listing.unreadable:
@@ -133,7 +147,9 @@ def _prune(
         if as_json or not sys.stdin.isatty():
             raise click.UsageError("--prune asks before removing runs; pass --yes to skip that")
         click.echo("\n".join(_rows(due)))
-        click.confirm(f"Remove these {plural(len(due), 'run')}?", abort=True, err=True)
+        if not click.confirm(f"Remove these {plural(len(due), 'run')}?", err=True):
+            click.echo("nothing removed", err=True)
+            return
     # Run even with nothing due: it finishes what an interrupted prune left half-removed.
     by = reviewer_name(reviewer) if due else ""
     pruned = prune(workflow(quiet=as_json), older_than, by, only={r.id for r in due})

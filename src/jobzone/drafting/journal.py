@@ -68,6 +68,8 @@ class RunRequest(BaseModel):
     base: BaseVersion | None = None
     #: The editor insists the title is a job title, whatever the model says.
     force_title: bool = False
+    #: The revision of ``draft`` this run writes (a redraft, a draft's new commentary).
+    revision: int | None = None
 
     @property
     def resume_command(self) -> str:
@@ -167,8 +169,10 @@ class Journal:
             {"stage": stage, "round": round_, "attempt": attempt, "why": why, "content": content},
             indent=1,
         )
-        path = self.root / "unusable" / f"{stage}-r{round_}-a{attempt}.json"
-        self._write(path, payload)
+        with self._lock:  # numbered like the calls: a resumed run's attempt 1 is another
+            seq = sum(1 for _ in (self.root / "unusable").glob("*.json")) + 1
+            path = self.root / "unusable" / f"{seq:04d}-{stage}-r{round_}-a{attempt}.json"
+            self._write(path, payload)
 
     # -- outcome ----------------------------------------------------------------------------------
 
@@ -189,9 +193,10 @@ class Journal:
     def stop_reason(self) -> str | None:
         """Why the run last stopped, if it did and said so."""
         path = self.root / "stopped.json"
-        if not path.is_file():
+        try:
+            reason = read_yaml(path, inside=self.workspace.root).get("reason")
+        except InputError:  # none, or unreadable: a note, not a record
             return None
-        reason = read_yaml(path, inside=self.workspace.root).get("reason")
         return reason if isinstance(reason, str) else None
 
     def finish(self, outcome: RunOutcome, detail: str | None = None) -> None:

@@ -20,6 +20,7 @@ by the token limit is kept and asked once more with twice the room, then reporte
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import email.utils
 import json
 import re
@@ -108,8 +109,13 @@ def retry_after_seconds(exc: BaseException) -> float | None:
     try:
         return max(float(value), 0.0)
     except ValueError:
-        when = email.utils.parsedate_to_datetime(value) if value else None
-        return max((when - datetime.now(UTC)).total_seconds(), 0.0) if when else None
+        pass
+    try:  # an HTTP date; one without a zone is taken as UTC
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None  # neither seconds nor a date: wait as if none was given
+    when = when if when.tzinfo else when.replace(tzinfo=UTC)
+    return max((when - datetime.now(UTC)).total_seconds(), 0.0)
 
 
 def is_transient(exc: BaseException) -> bool:
@@ -159,6 +165,17 @@ class _WaitRetryAfter(tenacity.wait.wait_base):
         return float(self.backoff(retry_state))
 
 
+class _StopAfterWaiting(tenacity.stop.stop_base):
+    """Stop once the waits between attempts add up to ``seconds`` (the attempts themselves
+    do not count: a long answer that stalled late still gets its retry)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+
+    def __call__(self, retry_state: tenacity.RetryCallState) -> bool:
+        return retry_state.idle_for >= self.seconds
+
+
 class ModeRefusedError(Exception):
     """The endpoint does not offer the structured-output mode asked for."""
 
@@ -188,7 +205,7 @@ class ModeMemory:
             data = read_yaml(self.path, inside=self.inside)
         except InputError:
             return {}
-        return {k: v for k, v in data.items() if isinstance(v, str) and v in MODES}
+        return {k: v for k, v in data.items() if isinstance(k, str) and v in MODES}
 
     def recall(self, key: str) -> str | None:
         return self._known().get(key)
@@ -203,17 +220,21 @@ class ModeMemory:
 class _Reply:
     """What came back for one attempt, streamed or not."""
 
-    content: str = ""
     refusal: str = ""
     finish: str | None = None
     usage: Usage | None = None
     pieces: int = 0
     parts: list[str] = field(default_factory=list)
 
-    def add(self, text: str | None) -> None:
-        if text:
+    def add(self, text: object) -> None:
+        """Add a piece of the answer; anything but text (a server's odd chunk) is no piece."""
+        if isinstance(text, str) and text:
             self.parts.append(text)
             self.pieces += 1
+
+    @property
+    def content(self) -> str:
+        return "".join(self.parts)
 
 
 @dataclass
@@ -256,9 +277,13 @@ class _Attempt:
         )
 
     def estimated(self, reply: _Reply) -> Usage:
-        """What a cut call cost: the prompt as the budget estimates it, one token a piece."""
+        """What a call whose server reported no usage cost: the prompt as the budget estimates
+        it, and at least a token a piece (servers stream one or a few) or one per four
+        characters, whichever is more."""
+        text = len(reply.content)
         return Usage(
-            prompt_tokens=estimate_prompt_tokens(self.messages), completion_tokens=reply.pieces
+            prompt_tokens=estimate_prompt_tokens(self.messages),
+            completion_tokens=max(reply.pieces, -(-text // 4)),
         )
 
 
@@ -370,7 +395,7 @@ class OpenAIModel:
             retry=tenacity.retry_if_exception(retried),
             wait=_WaitRetryAfter(s.max_wait_seconds),
             stop=tenacity.stop_after_attempt(s.max_attempts)
-            | tenacity.stop_after_delay(s.max_retry_seconds),
+            | _StopAfterWaiting(s.max_retry_seconds),
             sleep=self.sleep,
             before_sleep=before_sleep,
             reraise=True,
@@ -429,7 +454,6 @@ class OpenAIModel:
         self, mode: str, call: Call, messages: list[Message], limit: int
     ) -> dict[str, Any]:
         name = call.stage.answer.__name__
-        schema = to_strict_json_schema(call.stage.answer)
         request: dict[str, Any] = {
             "model": self.settings.model,
             "messages": cast(list[ChatCompletionMessageParam], messages),
@@ -440,6 +464,7 @@ class OpenAIModel:
         if self.settings.temperature is not None:
             request["temperature"] = self.settings.temperature
         if mode == "json_schema":
+            schema = to_strict_json_schema(call.stage.answer)
             request["response_format"] = {
                 "type": "json_schema",
                 "json_schema": {"name": name, "strict": True, "schema": schema},
@@ -451,7 +476,7 @@ class OpenAIModel:
                     "function": {
                         "name": name,
                         "description": "Give the stage's answer.",
-                        "parameters": schema,
+                        "parameters": to_strict_json_schema(call.stage.answer),
                         "strict": True,
                     },
                 }
@@ -463,7 +488,9 @@ class OpenAIModel:
 
     def _once(self, attempt: _Attempt, mode: str) -> str:
         call = attempt.call
-        attempt.listener.before_attempt(call, attempt.number, attempt.limit)
+        # The budget sees the messages as sent (JSON mode adds the schema to them).
+        asked = dataclasses.replace(call, messages=attempt.messages)
+        attempt.listener.before_attempt(asked, attempt.number, attempt.limit)
         attempt.started = time.monotonic()
         try:
             raw = self.sdk.chat.completions.with_raw_response.create(
@@ -500,26 +527,26 @@ class OpenAIModel:
 
     def _streamed(self, attempt: _Attempt, chunks: Iterable[Any]) -> _Reply:
         """The reply as it streams in. A stream cut short (a silent server, a dropped
-        connection, Ctrl-C) is recorded with the tokens that arrived, and its text kept."""
+        connection, Ctrl-C) is recorded with the tokens it had cost, and its text kept."""
         reply = _Reply()
         seen = False
         try:
             for chunk in chunks:
                 seen = True
-                if getattr(chunk, "usage", None) is not None:
-                    reply.usage = Usage.from_response(chunk.usage.model_dump())
-                for choice in chunk.choices or []:
-                    delta = choice.delta
-                    reply.add(delta.content)
-                    for tool_call in delta.tool_calls or []:
-                        if tool_call.function is not None:
-                            reply.add(tool_call.function.arguments)
-                    if getattr(delta, "refusal", None):
-                        reply.refusal += delta.refusal
-                    if choice.finish_reason:
-                        reply.finish = choice.finish_reason
+                _take(reply, chunk)
         except BaseException as exc:
-            self._cut(attempt, reply, exc)
+            outcome = self._record_cut(attempt, reply, exc)
+            said = one_line(str(exc)) or type(exc).__name__
+            if outcome is CallOutcome.http_error:
+                raise ModelCallError(
+                    f"{self.settings.endpoint} reported an error while answering: {said}",
+                    stage=attempt.call.stage.name,
+                ) from None
+            if outcome is CallOutcome.malformed:
+                raise MalformedAnswerError(
+                    f"{self.settings.endpoint} sent a stream that is not chat completion chunks "
+                    f"({one_line(str(exc), 80)})"
+                ) from None
             raise
         if not seen:
             attempt.report(CallOutcome.malformed, error="no chat completion chunks")
@@ -527,15 +554,14 @@ class OpenAIModel:
                 f"{self.settings.endpoint} answered with an empty stream, not a chat completion; "
                 "check that OPENAI_BASE_URL points at an OpenAI-compatible API (usually .../v1)"
             )
-        reply.content = "".join(reply.parts)
         return reply
 
-    def _cut(self, attempt: _Attempt, reply: _Reply, exc: BaseException) -> None:
-        """Record an attempt whose stream broke off, with what it had cost so far."""
-        text = "".join(reply.parts)
-        if text:
+    def _record_cut(self, attempt: _Attempt, reply: _Reply, exc: BaseException) -> CallOutcome:
+        """Record an attempt whose stream broke off, with the usage the server had reported or
+        else an estimate of what it had cost, and keep the text that arrived."""
+        if reply.content:
             attempt.listener.kept(
-                attempt.call, attempt.number, text, f"cut off: {type(exc).__name__}"
+                attempt.call, attempt.number, reply.content, f"cut off: {type(exc).__name__}"
             )
         if isinstance(exc, openai.APITimeoutError):
             outcome = CallOutcome.timeout
@@ -544,21 +570,13 @@ class OpenAIModel:
         elif isinstance(exc, openai.APIError):
             outcome = CallOutcome.http_error  # the server sent an error event mid-stream
         elif isinstance(exc, ValueError):
-            outcome = CallOutcome.malformed
+            outcome = CallOutcome.malformed  # an event that is not JSON
         else:
             outcome = CallOutcome.interrupted
         said = one_line(str(exc)) or type(exc).__name__
-        attempt.report(outcome, attempt.estimated(reply), error=said, estimated=True)
-        if outcome is CallOutcome.http_error:
-            raise ModelCallError(
-                f"{self.settings.endpoint} reported an error while answering: {said}",
-                stage=attempt.call.stage.name,
-            ) from None
-        if outcome is CallOutcome.malformed:
-            raise MalformedAnswerError(
-                f"{self.settings.endpoint} sent a stream that is not chat completion chunks "
-                f"({one_line(str(exc), 80)})"
-            ) from None
+        usage = reply.usage or attempt.estimated(reply)
+        attempt.report(outcome, usage, error=said, estimated=reply.usage is None)
+        return outcome
 
     def _whole(self, attempt: _Attempt, text: str) -> _Reply:
         """The reply of a server that answered in one body: it must be a chat completion."""
@@ -581,16 +599,19 @@ class OpenAIModel:
                 "that OPENAI_BASE_URL points at an OpenAI-compatible API (it usually ends in /v1)"
             )
         message, choice = choices[0]["message"], choices[0]
+        usage = body.get("usage")
+        finish = choice.get("finish_reason")
         reply = _Reply(
-            usage=Usage.from_response(body.get("usage")), finish=choice.get("finish_reason")
+            usage=Usage.from_response(usage) if isinstance(usage, dict) else None,
+            finish=finish if isinstance(finish, str) else None,
         )
-        reply.add(message.get("content") if isinstance(message.get("content"), str) else None)
-        for tool_call in message.get("tool_calls") or []:
+        reply.add(message.get("content"))
+        tool_calls = message.get("tool_calls")
+        for tool_call in tool_calls if isinstance(tool_calls, list) else []:
             function = tool_call.get("function") if isinstance(tool_call, dict) else None
-            if isinstance(function, dict) and isinstance(function.get("arguments"), str):
-                reply.add(function["arguments"])
-        reply.refusal = str(message.get("refusal") or "")
-        reply.content = "".join(reply.parts)
+            reply.add(function.get("arguments") if isinstance(function, dict) else None)
+        refusal = message.get("refusal")
+        reply.refusal = refusal if isinstance(refusal, str) else ""
         return reply
 
     def _settle(self, attempt: _Attempt, reply: _Reply) -> str:
@@ -624,6 +645,30 @@ class OpenAIModel:
             return reply.content
         attempt.report(CallOutcome.ok, usage, estimated=estimated)
         return reply.content
+
+
+def _take(reply: _Reply, chunk: Any) -> None:
+    """Add one streamed chunk to ``reply``. The SDK builds chunks without validating them, so
+    every part is checked before use: an odd chunk (no delta, a provider's filter results, a
+    bare list) adds nothing rather than failing the answer."""
+    usage = getattr(chunk, "usage", None)
+    if usage is not None:
+        reply.usage = Usage.from_response(
+            usage.model_dump() if hasattr(usage, "model_dump") else usage
+        )
+    choices = getattr(chunk, "choices", None)
+    for choice in choices if isinstance(choices, list) else []:
+        delta = getattr(choice, "delta", None)
+        reply.add(getattr(delta, "content", None))
+        tool_calls = getattr(delta, "tool_calls", None)
+        for tool_call in tool_calls if isinstance(tool_calls, list) else []:
+            reply.add(getattr(getattr(tool_call, "function", None), "arguments", None))
+        refusal = getattr(delta, "refusal", None)
+        if isinstance(refusal, str):
+            reply.refusal += refusal
+        finish = getattr(choice, "finish_reason", None)
+        if isinstance(finish, str) and finish:
+            reply.finish = finish
 
 
 def _describe_body(text: str, parsed: Any) -> str:

@@ -61,8 +61,8 @@ T = TypeVar("T")
 #: Single words are not enough: a Prompt Engineer and a Print Production Manager are jobs.
 _INSTRUCTION_RE = re.compile(
     r"\b(ignore|disregard|forget|override)\b.*\b(previous|prior|above|earlier|instructions?|rules)\b"
-    r"|\b(print|reveal|show|repeat|output|leak)\b.*\b(instructions?|system|prompt)\b"
-    r"|\bsystem (prompt|message)\b|\byou are\b|\bpretend\b|\bact as\b",
+    r"|\b(print|reveal|show|repeat|output|leak)\b.*\b(your|the|my)\s+(system\s+)?"
+    r"(prompt|instructions)\b|\bsystem prompt\b|\byou are\b|\bpretend\b|\bact as\b",
     re.IGNORECASE,
 )
 MAX_TITLE_WORDS = 8
@@ -415,9 +415,10 @@ class DraftRun:
             error = states[stage.name].schema_error
             for problem in schema_problems(error) if error is not None else []:
                 add(stage, problem.code, problem.path, problem.message)
-            verdict = verdict_problem(raw_answer(states[stage.name].content))
-            if stage is ROLE and error is None and verdict and not self.journal.request.force_title:
-                add(stage, "answer.verdict", "is_job_title", verdict)
+            if stage is ROLE and error is None and not self.journal.request.force_title:
+                verdict = verdict_problem(raw_answer(states[stage.name].content))
+                if verdict:
+                    add(stage, "answer.verdict", "is_job_title", verdict)
         if set(states) == {ROLE.name}:
             return due  # the verdict alone is judged before the other stages exist
         stand_ins = frozenset(n for n, state in states.items() if state.schema_error is not None)

@@ -55,6 +55,7 @@ def answer_model(
     name: str,
     source: type[BaseModel],
     *,
+    prose: int,
     types: dict[str, Any] | None = None,
     prefix: str = "",
     skip: tuple[str, ...] = (),
@@ -62,20 +63,37 @@ def answer_model(
 ) -> type[Answer]:
     """An answer with the fields of ``source``, each required, with its constraints and
     description, named ``prefix`` + its name; ``types`` gives some of them another type (as it
-    is: without the file's constraints); the fields of ``first`` come before them."""
+    is: without the file's constraints); the fields of ``first`` come before them. Every other
+    text field is :func:`Prose` of at most ``prose`` characters."""
     fields: dict[str, Any] = dict(first or {})
     for field_name, info in source.model_fields.items():
         if field_name in skip:
             continue
         given = (types or {}).get(field_name)
+        if given is None and info.annotation is str:
+            given = Prose(prose)
         kind = given if given is not None else _retyped(info, info.annotation)
         fields[prefix + field_name] = (kind, Field(description=info.description))
     model: type[Answer] = create_model(name, __base__=Answer, **fields)
     return model
 
 
-def _text(description: str) -> tuple[Any, Any]:
-    return str, Field(description=description)
+#: Characters of prose: any printable character but the double quote, the backslash and square
+#: brackets (which a grammar-constrained server would otherwise emit raw, breaking the JSON, or
+#: which a pattern cannot name without escapes), and no line break: one paragraph. Written as
+#: ranges (" " to "~" less those four, then U+00A0 onwards) with no escapes at all.
+PROSE_CHARS = " !#-Z^-~\u00a0-\ufffd"
+
+
+def Prose(most: int) -> Any:  # noqa: N802 - a type, named as one
+    """Text of at most ``most`` characters, on one line: a bound a runaway answer (one that
+    repeats a word until the token limit) cannot pass, about three times the longest text of
+    its kind in the canonical set."""
+    return Annotated[str, Field(pattern=f"^[{PROSE_CHARS}]{{0,{most}}}$")]
+
+
+def _text(description: str, most: int) -> tuple[Any, Any]:
+    return Prose(most), Field(description=description)
 
 
 #: Characters of a name (a title, an alias, a task, a source): letters (Latin-1 accents too),
@@ -84,8 +102,18 @@ NAME_CHARS = "A-Za-z0-9\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff &,.'()/+:-"
 Name = Annotated[str, Field(pattern=f"^[{NAME_CHARS}]{{1,100}}$")]
 #: A name that a role answer leaves empty when it says the text is no job title.
 NameOrEmpty = Annotated[str, Field(pattern=f"^[{NAME_CHARS}]{{0,100}}$")]
-#: A slug or tag: at most five words of fifteen characters, so within the file's 80 characters.
+#: A tag: at most five words of fifteen characters, so within the file's 80 characters.
 Tag = Annotated[str, Field(pattern="^[a-z0-9]{1,15}(-[a-z0-9]{1,15}){0,4}$")]
+#: A canonical role's slug, as another role's commentary names it: up to three words of 25
+#: characters ("otorhinolaryngologist"), five of 15, six of 12 or seven of 10, so never over
+#: the file's 80.
+RoleSlug = Annotated[
+    str,
+    Field(
+        pattern="^([a-z0-9]{1,25}(-[a-z0-9]{1,25}){0,2}|[a-z0-9]{1,15}(-[a-z0-9]{1,15}){3,4}"
+        "|[a-z0-9]{1,12}(-[a-z0-9]{1,12}){5}|[a-z0-9]{1,10}(-[a-z0-9]{1,10}){6})$"
+    ),
+]
 #: A real day of the years 1000-2999 (29 February aside: a leap day is written by hand).
 DATE_PATTERN = (
     "^[12][0-9]{3}-((0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(0[13-9]|1[0-2])-(29|30)"
@@ -105,6 +133,7 @@ def _bounded(kind: Any, least: int, most: int) -> Any:
 RoleAnswer = answer_model(
     "RoleAnswer",
     RoleDefinition,
+    prose=1_200,
     types={
         "seniority": NameOrEmpty,
         "aliases": _bounded(Name, 0, 6),
@@ -112,7 +141,7 @@ RoleAnswer = answer_model(
     },
     first={
         "is_job_title": (bool, Field(description="False when the text is not a job title.")),
-        "not_a_title_reason": _text("Why it is not a job title; empty when it is."),
+        "not_a_title_reason": _text("Why it is not a job title; empty when it is.", 300),
         "title": (
             NameOrEmpty,
             Field(description="The job title, normalised (e.g. 'MLOps Engineer')."),
@@ -122,10 +151,11 @@ RoleAnswer = answer_model(
 
 # -- stage 2: tasks ------------------------------------------------------------------------------
 
-TaskAnswer = answer_model("TaskAnswer", Task, types={"name": Name})
+TaskAnswer = answer_model("TaskAnswer", Task, prose=600, types={"name": Name})
 TasksAnswer = answer_model(
     "TasksAnswer",
     Reinstatement,
+    prose=800,
     prefix="reinstatement_",
     first={
         "tasks": (
@@ -138,18 +168,21 @@ TasksAnswer = answer_model(
 # -- stage 3: protective principles, growth, evidence, barriers -----------------------------------
 
 SourceAnswer = answer_model(
-    "SourceAnswer", Source, types={"title": Name, "url": Link | None, "date": Day | None}
+    "SourceAnswer",
+    Source,
+    prose=100,
+    types={"title": Name, "url": Link | None, "date": Day | None},
 )
 EvidenceAnswer = answer_model(
-    "EvidenceAnswer", EvidenceItem, types={"sources": _bounded(SourceAnswer, 1, 4)}
+    "EvidenceAnswer", EvidenceItem, prose=1_000, types={"sources": _bounded(SourceAnswer, 1, 4)}
 )
 #: The profile's groups of scored parts, each member answered as the group's answer type.
 PROFILE_GROUPS: dict[str, tuple[type[BaseModel], type[Answer]]] = {
-    "protective": (Protective, answer_model("PrincipleAnswer", Principle)),
+    "protective": (Protective, answer_model("PrincipleAnswer", Principle, prose=700)),
     "evidence": (Evidence, EvidenceAnswer),
-    "barriers": (Barriers, answer_model("BarrierAnswer", Barrier)),
+    "barriers": (Barriers, answer_model("BarrierAnswer", Barrier, prose=700)),
 }
-GrowthAnswer = answer_model("GrowthAnswer", Growth)
+GrowthAnswer = answer_model("GrowthAnswer", Growth, prose=700)
 #: The parts of the assessment the profile stage answers, in the file's order.
 PROFILE_PARTS = tuple(p for p in Assessment.model_fields if p in (*PROFILE_GROUPS, "growth"))
 
@@ -176,11 +209,12 @@ ProfileAnswer = _profile_answer()
 CommentaryAnswer = answer_model(
     "CommentaryAnswer",
     Commentary,
+    prose=1_500,
     types={
-        "numbers_dont_capture": _bounded(str, 2, 4),
-        "survival_strategy": _bounded(str, 2, 4),
+        "numbers_dont_capture": _bounded(Prose(600), 2, 4),
+        "survival_strategy": _bounded(Prose(600), 2, 4),
         "where_to_look_next": _bounded(
-            answer_model("LookNextAnswer", LookNext, types={"slug": Tag}), 0, 5
+            answer_model("LookNextAnswer", LookNext, prose=400, types={"slug": RoleSlug}), 0, 5
         ),
     },
     skip=("written_against",),
@@ -253,7 +287,8 @@ def verdict_problem(answer: dict[str, Any]) -> str | None:
     """Why the role stage's verdict on the title contradicts itself, or None."""
     verdict, reason = answer.get("is_job_title"), answer.get("not_a_title_reason")
     words = len(reason.split()) if isinstance(reason, str) else 0
-    if verdict is True and words:
+    # A filler ("N/A") beside a yes is harmless and not worth a repair; a reason is not.
+    if verdict is True and words >= REASON_WORDS:
         return "is_job_title is true, yet not_a_title_reason gives a reason; empty it"
     if verdict is False and words < REASON_WORDS:
         return (

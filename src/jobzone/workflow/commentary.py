@@ -131,11 +131,13 @@ def _request(
     *,
     base: BaseVersion | None,
     draft: str | None = None,
+    revision: int | None = None,
 ) -> RunRequest:
     return RunRequest(
         id=run_id,
         purpose=RunPurpose.commentary,
         draft=draft,
+        revision=revision,
         base=base,
         title=title,
         notes=notes,
@@ -176,7 +178,15 @@ def _draft_plan(s: Session, draft: Draft, notes: str | None, by: str, model: Mod
         )
     run_id = suffixed(draft.id, f"-c{draft.revision + 1}")
     request = _request(
-        run_id, draft.title, assessment, notes, by, model, base=draft.base, draft=draft.id
+        run_id,
+        draft.title,
+        assessment,
+        notes,
+        by,
+        model,
+        base=draft.base,
+        draft=draft.id,
+        revision=draft.revision + 1,
     )
     journal = Journal.open_or_create(s.workspace, request)
     return Plan(journal, model, s.canonical, assessment)

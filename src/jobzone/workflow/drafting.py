@@ -168,6 +168,9 @@ def redraft(wf: Workflow, reference: str, by: str, *, model: ModelChoice | None 
             # Against the canonical set as it is now: a redraft is how a stale base is brought
             # up to date, and how a "new" role that turned out to exist becomes its revision.
             base=revision_base(s.canonical, current.title),
+            # The title is already in review: the model's verdict on it is not asked again.
+            force_title=True,
+            revision=revision,
         )
         journal = Journal.open_or_create(s.workspace, request)
         plan = Plan(journal, asked, s.canonical)

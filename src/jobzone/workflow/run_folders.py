@@ -12,18 +12,20 @@ is killed half-way leaves a folder no listing shows, which the next prune finish
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
 import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from jobzone.calls import CallOutcome, Usage
 from jobzone.documents import atomic_write, read_yaml
-from jobzone.drafting.journal import RUNS_DIR, Journal, RunOutcome
+from jobzone.drafting.journal import RUNS_DIR, Journal, RunOutcome, RunRequest
+from jobzone.drafts import draft_path, load_draft
 from jobzone.errors import InputError, JobzoneError
 from jobzone.workflow import Workflow
 from jobzone.workspace import Workspace
@@ -85,6 +87,9 @@ class RunListing:
     runs: list[RunSummary]
     #: Folders under drafts/.runs/ that cannot be read as runs.
     unreadable: list[JobzoneError]
+    #: Folders of runs whose start was interrupted before their request was written: nothing
+    #: was asked in them. With when each was last written.
+    incomplete: list[tuple[Path, dt.datetime]] = field(default_factory=list)
 
 
 def runs_dir(workspace: Workspace) -> Path:
@@ -92,12 +97,29 @@ def runs_dir(workspace: Workspace) -> Path:
 
 
 def _last_activity(folder: Path) -> dt.datetime:
-    """When anything in the run's folder was last written (links are not followed)."""
-    newest = folder.lstat().st_mtime
-    for root, _dirs, files in os.walk(folder):
-        for name in files:
-            newest = max(newest, (Path(root) / name).lstat().st_mtime)
+    """When anything in the run's folder was last written (links are not followed; a file
+    that a running draft renames away meanwhile is skipped)."""
+    newest = 0.0
+    for path in (
+        folder,
+        *(Path(root) / name for root, _, files in os.walk(folder) for name in files),
+    ):
+        with contextlib.suppress(OSError):
+            newest = max(newest, path.lstat().st_mtime)
     return dt.datetime.fromtimestamp(newest, dt.UTC)
+
+
+def _queued_unrecorded(workspace: Workspace, request: RunRequest) -> bool:
+    """Whether the run's draft was saved although the run's end was not recorded (a crash
+    between the two): such a run is the draft's record, as good as queued."""
+    if request.draft is None:  # a new draft, or a role's commentary: the draft has its id
+        return draft_path(workspace, request.id).exists()
+    if request.revision is None:
+        return True  # written before runs named the revision they write: keep it, to be safe
+    try:
+        return load_draft(workspace, request.draft).revision >= request.revision
+    except JobzoneError:
+        return False
 
 
 def summarise(journal: Journal) -> RunSummary:
@@ -105,7 +127,11 @@ def summarise(journal: Journal) -> RunSummary:
     request = journal.request
     calls = journal.calls()
     ended = journal.finished()
-    if ended is None:
+    reason: str | None
+    if ended is None and _queued_unrecorded(journal.workspace, request):
+        ended, reason = RunOutcome.queued, "the draft was saved; the run's end was not recorded"
+        state = ended.value
+    elif ended is None:
         state, reason = STOPPED, journal.stop_reason()
     else:
         state, reason = ended.value, _ended_detail(journal)
@@ -121,7 +147,7 @@ def summarise(journal: Journal) -> RunSummary:
         usage=sum((c.usage for c in calls), Usage()),
         estimated=any(c.usage_estimated for c in calls),
         unusable_answers=len(list(unusable.glob("*.json"))) if unusable.is_dir() else 0,
-        started=request.created_at,
+        started=_utc(request.created_at),
         last_activity=_last_activity(journal.root),
         resume=request.resume_command if ended is None else None,
     )
@@ -130,6 +156,11 @@ def summarise(journal: Journal) -> RunSummary:
 def _ended_detail(journal: Journal) -> str | None:
     detail = read_yaml(journal.root / "finished.json", inside=journal.workspace.root).get("detail")
     return detail if isinstance(detail, str) else None
+
+
+def _utc(when: dt.datetime) -> dt.datetime:
+    """``when`` with a zone (a hand-written request may lack one: taken as UTC)."""
+    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
 
 
 def _run_folders(workspace: Workspace) -> Iterator[Path]:
@@ -143,8 +174,7 @@ def _run_folders(workspace: Workspace) -> Iterator[Path]:
 
 def list_runs(workspace: Workspace) -> RunListing:
     """Every run in the workspace, oldest first; folders that are not runs apart."""
-    runs: list[RunSummary] = []
-    unreadable: list[JobzoneError] = []
+    listing = RunListing([], [])
     for folder in _run_folders(workspace):
         try:
             if folder.is_symlink():
@@ -153,11 +183,14 @@ def list_runs(workspace: Workspace) -> RunListing:
                     file=str(folder),
                     rule="file.symlink",
                 )
-            runs.append(summarise(Journal.open(workspace, folder.name)))
+            if not (folder / "request.json").exists():
+                listing.incomplete.append((folder, _last_activity(folder)))
+                continue
+            listing.runs.append(summarise(Journal.open(workspace, folder.name)))
         except JobzoneError as exc:
-            unreadable.append(exc)
-    runs.sort(key=lambda r: (r.started, r.id))
-    return RunListing(runs, unreadable)
+            listing.unreadable.append(exc)
+    listing.runs.sort(key=lambda r: (r.started, r.id))
+    return listing
 
 
 def due_for_pruning(
@@ -166,6 +199,10 @@ def due_for_pruning(
     """The runs that queued nothing and have been idle for longer than ``older_than``."""
     cutoff = (now or dt.datetime.now(dt.UTC)) - older_than
     return [r for r in listing.runs if r.prunable and r.last_activity < cutoff]
+
+
+def _idle_incomplete(listing: RunListing, cutoff: dt.datetime) -> list[Path]:
+    return [folder for folder, active in listing.incomplete if active < cutoff]
 
 
 def prune(
@@ -184,9 +221,12 @@ def prune(
         folder = runs_dir(s.workspace)
         for leftover in folder.glob(f"{_PRUNING}*") if folder.is_dir() else ():
             _remove(leftover)
+        listing = list_runs(s.workspace)
+        for empty in _idle_incomplete(listing, at - older_than):
+            _remove(empty)  # nothing was asked in it: there is nothing to log
         due = [
             run
-            for run in due_for_pruning(list_runs(s.workspace), older_than, at)
+            for run in due_for_pruning(listing, older_than, at)
             if only is None or run.id in only
         ]
         for run in due:

@@ -93,7 +93,7 @@ def execute(wf: Workflow, plan: Plan, budget_tokens: int | None = None) -> Draft
     how = f"its answers are kept; continue with `{again}` without paying for them again"
     try:
         return run.execute()
-    except (BudgetExceededError, ModelCallError) as exc:
+    except (BudgetExceededError, ModelCallError, ConfigError) as exc:
         journal.stop(exc.message.rstrip("."))
         exc.hint = f"Run {journal.request.id} stopped: {how}"
         raise
