@@ -27,6 +27,7 @@ It is never started by a normal ``pytest`` run: only by ``--record-mode=rewrite`
 from __future__ import annotations
 
 import argparse
+import contextlib
 import copy
 import json
 import re
@@ -950,7 +951,8 @@ class FakeOpenAI:
                 for name, value in headers.items():
                     self.send_header(name, value)
                 self.end_headers()
-                self.wfile.write(data)
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    self.wfile.write(data)  # the client may have gone (killed mid-call)
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass  # quiet: the caller reports what it needs

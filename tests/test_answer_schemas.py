@@ -116,11 +116,14 @@ def _patterns(node: Any) -> list[str]:
 
 @pytest.mark.parametrize("stage", sorted(STAGES))
 def test_patterns_are_ones_every_server_can_enforce(stage: str) -> None:
-    """llama.cpp's grammar converter ignores ``\\S``-style escapes and lets ``.`` or a negated
-    class emit a raw quote: the patterns use neither, and are anchored."""
+    """What llama.cpp's grammar converter was seen to do: it ignores ``\\S``-style escapes,
+    lets ``.`` or a negated class emit a raw quote, and reads a class byte by byte, so a
+    character beyond ASCII written as itself let raw quotes through. The patterns are anchored,
+    ASCII, and escape nothing but characters beyond ASCII, as ``\\uXXXX``."""
     for pattern in _patterns(schema_of(STAGES[stage])):
         assert pattern.startswith("^") and pattern.endswith("$"), pattern
-        assert "\\" not in pattern, pattern
+        assert pattern.isascii(), pattern
+        assert re.sub(r"\\u[0-9a-f]{4}", "", pattern).count("\\") == 0, pattern
         assert "[^" not in pattern, pattern
         assert not re.search(r"(?<!\\)\.(?![^\[]*\])", pattern), f"a bare . in {pattern}"
 

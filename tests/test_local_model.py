@@ -53,7 +53,8 @@ def test_a_weak_models_draft_is_kept_under_the_editors_title_every_stage_repaire
     evidence = draft.assessment.get("evidence") or {}
     for item in evidence.values():
         for source in item.get("sources") or []:
-            assert source["date"] is None or len(str(source["date"])) == 10, source
+            date = source.get("date")
+            assert date is None or len(str(date)) == 10, source
 
 
 @pytest.mark.vcr

@@ -79,10 +79,12 @@ def answer_model(
 
 
 #: Characters of prose: any printable character but the double quote, the backslash and square
-#: brackets (which a grammar-constrained server would otherwise emit raw, breaking the JSON, or
-#: which a pattern cannot name without escapes), and no line break: one paragraph. Written as
-#: ranges (" " to "~" less those four, then U+00A0 onwards) with no escapes at all.
-PROSE_CHARS = " !#-Z^-~\u00a0-\ufffd"
+#: brackets (a grammar-constrained server would emit a quote or backslash raw, breaking the
+#: JSON; brackets cannot be named in a class without escapes), and no line break: one
+#: paragraph. Ranges: " " to "~" less those four, then U+00A0 onwards. Characters beyond ASCII
+#: are written as \uXXXX escapes, never as themselves: llama.cpp's grammar converter reads a
+#: class byte by byte, and a multi-byte character in it let raw quotes through (seen live).
+PROSE_CHARS = r" !#-Z^-~\u00a0-\ufffd"
 
 
 def Prose(most: int) -> Any:  # noqa: N802 - a type, named as one
@@ -97,8 +99,9 @@ def _text(description: str, most: int) -> tuple[Any, Any]:
 
 
 #: Characters of a name (a title, an alias, a task, a source): letters (Latin-1 accents too),
-#: digits, spaces and the punctuation names use. No quote, backslash or line break.
-NAME_CHARS = "A-Za-z0-9\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff &,.'()/+:-"
+#: digits, spaces and the punctuation names use. No quote, backslash or line break; accents
+#: as \uXXXX escapes, as for prose.
+NAME_CHARS = r"A-Za-z0-9\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff &,.'()/+:-"
 Name = Annotated[str, Field(pattern=f"^[{NAME_CHARS}]{{1,100}}$")]
 #: A name that a role answer leaves empty when it says the text is no job title.
 NameOrEmpty = Annotated[str, Field(pattern=f"^[{NAME_CHARS}]{{0,100}}$")]
