@@ -20,6 +20,7 @@ from .factories import (
     retitle_first_task,
     tasks_sum_95_and_duplicate,
     tree,
+    write_draft,
 )
 
 hermetic = pytest.fixture(autouse=True)(hermetic_env)
@@ -84,6 +85,27 @@ def test_show_gives_provenance_history_and_the_changes_of_a_revision(
     changes = out.split("== changes against the canonical version ==\n", 1)[1]
     assert "-- name: ML pipeline design & architecture\n" in changes
     assert "+- name: ML pipeline design and architecture\n" in changes
+
+
+@pytest.mark.parametrize(
+    ("temperature", "mode", "shown"),
+    [
+        (None, None, "(temperature the server default)"),
+        (0.2, "json_object", "(temperature 0.2; json_object structured output)"),
+    ],
+)
+def test_provenance_words_the_temperature_and_the_structured_output_mode(
+    workspace: Path, run_cli: RunCli, temperature: float | None, mode: str | None, shown: str
+) -> None:
+    draft = make_draft(workspace, "rev-1", save=False)
+    draft.provenance.temperature = temperature
+    draft.provenance.structured_output = mode
+    write_draft(workspace, draft)
+
+    model_line = run_cli("show", "rev-1").stdout.split("== provenance ==\n", 1)[1].splitlines()[0]
+
+    assert model_line == f"model      {MODEL} at api.example.test {shown}"
+    assert "None" not in model_line
 
 
 def test_show_json_has_the_draft_and_its_changes(workspace: Path, run_cli: RunCli) -> None:
