@@ -29,6 +29,13 @@ TITLE = "Site Reliability Engineer"
 #: A source date as the small model wrote it: no schema that allows free strings can stop it.
 GARBLED_DATE = "'>(2020-01-01T00:00:00+00:00:00+00:00:00"
 
+#: What the real model gave as its reason for refusing "Registered Nurse" once the finding
+#: about its reasonless refusal was sent back: the finding itself, lightly reworded.
+ECHOED_FINDING = (
+    "is_job_title is false, but_not_a_title_reason does not say why in a sentence; say why, "
+    "or set is_job_title to true if it is a job title"
+)
+
 Edit = Callable[[dict[str, Any]], None]
 
 
@@ -106,8 +113,20 @@ def test_a_stage_whose_answer_is_not_json_does_not_hide_the_others(workspace: Pa
 
 @pytest.mark.parametrize(
     ("verdict", "reason"),
-    [(True, "It is a job title."), (False, ""), (False, "no"), (False, "not_a_title_reason")],
-    ids=["true-with-reason", "false-without", "false-with-one-word", "false-echoing-the-field"],
+    [
+        (True, "It is a job title."),
+        (False, ""),
+        (False, "no"),
+        (False, "not_a_title_reason"),
+        (False, ECHOED_FINDING),
+    ],
+    ids=[
+        "true-with-reason",
+        "false-without",
+        "false-with-one-word",
+        "false-echoing-the-field",
+        "false-echoing-the-finding",
+    ],
 )
 def test_a_verdict_that_contradicts_itself_is_sent_back(
     workspace: Path, verdict: bool, reason: str
@@ -184,6 +203,23 @@ def test_a_reasoned_refusal_ends_the_run_and_force_title_overrides_it(workspace:
     )
     assert forced.assessment["title"] == TITLE
     assert forced.provenance.repairs == []
+
+
+def test_a_refusal_that_only_echoes_the_finding_is_not_quoted_as_a_reason(
+    workspace: Path,
+) -> None:
+    def echoes(role: dict[str, Any]) -> None:
+        role.update(is_job_title=False, not_a_title_reason=ECHOED_FINDING)
+
+    always_echoes = ScriptedModel(
+        answer=lambda call: first_attempts(role=echoes)(Call(call.stage, 0, call.messages))
+    )
+    with pytest.raises(NotAJobTitleError) as refused:
+        draft_with(workspace, always_echoes, max_repairs=1)
+
+    assert "the model gave no reason of its own" in refused.value.message
+    assert "is_job_title" not in refused.value.message
+    assert [c.round for c in always_echoes.asked] == [0, 1]
 
 
 def test_an_instruction_never_reaches_the_model(run_cli: RunCli) -> None:

@@ -41,6 +41,7 @@ from jobzone.drafting.stages import (
     Stage,
     owner_of,
     stand_in,
+    stated_reason,
     verdict_problem,
 )
 from jobzone.drafts import Repair
@@ -318,7 +319,7 @@ class DraftRun:
         self._repair_rounds({ROLE.name: role}, (ROLE,))  # a verdict must be consistent first
         role_answer = raw_answer(role.content)
         if role_answer.get("is_job_title") is False and not request.force_title:
-            reason = str(role_answer.get("not_a_title_reason") or "no reason given")
+            reason = stated_reason(role_answer) or "the model gave no reason of its own"
             self.journal.finish(RunOutcome.not_a_title, reason)
             raise NotAJobTitleError(
                 request.title, f"{reason} (the model's verdict; pass --force-title to insist)"

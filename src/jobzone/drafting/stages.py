@@ -17,6 +17,7 @@ parts of the assessment; findings on those parts are its to repair.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import Enum
 from types import UnionType
@@ -284,16 +285,26 @@ def _plainest(kind: Any, metadata: list[Any]) -> Any:
 #: Words a reason for refusing a title needs at least: "no", or the field's own name echoed
 #: back (what small models write), is no reason.
 REASON_WORDS = 3
+#: Words that only an echo of the answer's own fields, or of the finding sent back about them,
+#: would hold (a small model was seen to return the finding as its reason).
+_ECHO = re.compile(r"is_job_title|not_a_title_reason|_reason\b")
+
+
+def stated_reason(answer: dict[str, Any]) -> str | None:
+    """The role stage's reason for refusing the title, when it says something of its own."""
+    reason = answer.get("not_a_title_reason")
+    if not isinstance(reason, str) or len(reason.split()) < REASON_WORDS:
+        return None
+    return None if _ECHO.search(reason) else reason.strip()
 
 
 def verdict_problem(answer: dict[str, Any]) -> str | None:
     """Why the role stage's verdict on the title contradicts itself, or None."""
-    verdict, reason = answer.get("is_job_title"), answer.get("not_a_title_reason")
-    words = len(reason.split()) if isinstance(reason, str) else 0
+    verdict, reason = answer.get("is_job_title"), stated_reason(answer)
     # A filler ("N/A") beside a yes is harmless and not worth a repair; a reason is not.
-    if verdict is True and words >= REASON_WORDS:
+    if verdict is True and reason is not None:
         return "is_job_title is true, yet not_a_title_reason gives a reason; empty it"
-    if verdict is False and words < REASON_WORDS:
+    if verdict is False and reason is None:
         return (
             "is_job_title is false, yet not_a_title_reason does not say why in a sentence; "
             "say why, or set is_job_title to true if it is a job title"
