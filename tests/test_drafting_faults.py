@@ -185,19 +185,24 @@ def test_refusal_is_reported_not_retried(drafting_env: DraftingEnv) -> None:
 @pytest.mark.vcr
 @pytest.mark.fake_scenario("truncated")
 def test_truncated_answer_retried_once_with_twice_the_room(drafting_env: DraftingEnv) -> None:
+    """A role answer cut off at its limit is asked again with twice the room; cut off again,
+    it does not end the run (issue 9): the stage is asked once more in a repair round, told
+    why, and the draft is queued."""
     result = drafting_env.draft(TITLE, "--json")
-    reported = stopped(drafting_env, result, "TruncatedError")
+    assert result.exit_code == 0, result.output
     limit = ROLE.max_completion_tokens
-    assert f"{limit * 2} completion tokens" in reported["message"]
-    calls = drafting_env.only_run().calls()
-    assert [(c.attempt, c.outcome, c.max_completion_tokens) for c in calls] == [
-        (1, "truncated", limit),
-        (2, "truncated", limit * 2),
+    calls = [c for c in drafting_env.only_run().calls() if c.stage == "role"]
+    assert [(c.round, c.attempt, c.outcome, c.max_completion_tokens) for c in calls] == [
+        (0, 1, "truncated", limit),
+        (0, 2, "truncated", limit * 2),
+        (1, 1, "ok", limit),
     ]
-    first, second = drafting_env.bodies()
+    first, second, repair = drafting_env.bodies()[:3]
     assert (first["max_completion_tokens"], second["max_completion_tokens"]) == (limit, limit * 2)
     assert first["messages"] == second["messages"]
-    assert drafting_env.http_requests() == 2
+    assert "cut off by the token limit" in repair["messages"][-1]["content"]
+    (draft,) = drafting_env.drafts()
+    assert [(r.stage, r.round) for r in draft.provenance.repairs] == [("role", 1)]
     # Both cut answers are kept for a person to read (issue 9): the run folder's unusable/.
     kept = sorted((drafting_env.only_run().root / "unusable").glob("*.json"))
     assert [k.name for k in kept] == ["0001-role-r0-a1.json", "0002-role-r0-a2.json"]

@@ -17,7 +17,7 @@ import pytest
 from jobzone.drafting.journal import Journal, RunOutcome
 from jobzone.drafting.model import Call
 from jobzone.drafts import Draft
-from jobzone.errors import NotAJobTitleError
+from jobzone.errors import NotAJobTitleError, TruncatedError
 from jobzone.workflow import Workflow, drafting
 from jobzone.workflow.runs import DraftOptions
 from jobzone.workspace import Workspace
@@ -109,6 +109,43 @@ def test_a_stage_whose_answer_is_not_json_does_not_hide_the_others(workspace: Pa
 
 
 # -- point 5: the model's verdict on the title is checked ---------------------------------------
+
+
+def runs_away(stage: str, rounds: int) -> Callable[[Call], None]:
+    """A model whose ``stage`` answer runs into the token limit, even with twice the room, in
+    its first ``rounds`` rounds (as Gemma 3 270M's profile did)."""
+
+    def before(call: Call) -> None:
+        if call.stage.name == stage and call.round < rounds:
+            raise TruncatedError("answer cut off, even on a retry with more room", stage=stage)
+
+    return before
+
+
+def test_an_answer_cut_off_for_good_is_asked_again_not_the_end_of_the_run(
+    workspace: Path,
+) -> None:
+    model = ScriptedModel(before=runs_away("profile", rounds=1))
+
+    draft = draft_with(workspace, model)
+
+    (repair,) = draft.provenance.repairs
+    assert (repair.stage, repair.round, repair.findings) == ("profile", 1, ["answer.cut-off at "])
+    (again,) = [c for c in model.asked if c.stage.name == "profile" and c.round == 1]
+    assert "cut off by the token limit" in again.messages[-1]["content"]
+    assert draft.findings.errors == []
+
+
+def test_a_stage_that_runs_away_every_time_leaves_a_draft_with_its_findings(
+    workspace: Path,
+) -> None:
+    model = ScriptedModel(before=runs_away("profile", rounds=3))
+
+    draft = draft_with(workspace, model, max_repairs=2)
+
+    assert [c.round for c in model.asked if c.stage.name == "profile"] == [0, 1, 2]
+    assert draft.findings.errors, "the missing profile must show as findings"
+    assert {f.path.split(".")[0] for f in draft.findings.errors} >= {"evidence"}
 
 
 @pytest.mark.parametrize(

@@ -45,7 +45,7 @@ from jobzone.drafting.stages import (
     verdict_problem,
 )
 from jobzone.drafts import Repair
-from jobzone.errors import InputError, NotAJobTitleError
+from jobzone.errors import InputError, NotAJobTitleError, TruncatedError
 from jobzone.figures import basis_of
 from jobzone.progress import Notice, Notify, StageAnswered, StageStarted, Waiting, ignore
 from jobzone.references import shown_figures
@@ -174,6 +174,14 @@ def run_together(*jobs: Callable[[], T]) -> list[T]:
     return [done[i] for i in range(len(jobs))]
 
 
+#: The answer a stage is taken to have given when it was cut off by the token limit twice.
+CUT_OFF = ""
+CUT_OFF_FINDING = (
+    "the answer was cut off by the token limit, even with twice the room: answer again in full, "
+    "keeping every text well under its limit and every list short"
+)
+
+
 @dataclass
 class StageState:
     """Where one stage stands: its first messages, latest answer and round."""
@@ -260,7 +268,12 @@ class DraftRun:
         replayed = content is not None
         started = time.monotonic()
         if content is None:
-            content = self.model.ask(Call(state.stage, round_, messages), self.listener)
+            try:
+                content = self.model.ask(Call(state.stage, round_, messages), self.listener)
+            except TruncatedError:
+                # Cut off even with twice the room (the text is in unusable/): a model that
+                # runs away is asked again, with that finding, like any unusable answer.
+                content = CUT_OFF
             self.journal.save_answer(name, round_, content)
         self.notify(StageAnswered(name, round_, time.monotonic() - started, replayed))
         state.content = content
@@ -284,7 +297,8 @@ class DraftRun:
                 findings=[f"{f['code']} at {f['path']}" for f in findings],
             )
         )
-        messages = repair_messages(state.first, state.content, findings)
+        last = state.content or "(this answer was cut off at the token limit)"
+        messages = repair_messages(state.first, last, findings)
         return self._ask(state, messages)
 
     # -- the run ----------------------------------------------------------------------------------
@@ -414,8 +428,11 @@ class DraftRun:
 
         for stage in stages:
             error = states[stage.name].schema_error
-            for problem in schema_problems(error) if error is not None else []:
-                add(stage, problem.code, problem.path, problem.message)
+            if states[stage.name].content == CUT_OFF:
+                add(stage, "answer.cut-off", "", CUT_OFF_FINDING)
+            elif error is not None:
+                for problem in schema_problems(error):
+                    add(stage, problem.code, problem.path, problem.message)
             if stage is ROLE and error is None and not self.journal.request.force_title:
                 verdict = verdict_problem(raw_answer(states[stage.name].content))
                 if verdict:
