@@ -15,12 +15,14 @@ import json
 import pytest
 
 from jobzone.calls import CallOutcome
+from jobzone.drafting.journal import RunOutcome
 from jobzone.drafting.stages import owner_of
 
-from .drafting_support import DraftingEnv
+from .drafting_support import DraftingEnv, stage_of
 
 LOCAL_MODEL = "gemma-3-270m-q4_k_m"
 TITLE = "Registered Nurse"
+REFUSED_TITLE = "Payroll Clerk"
 MAX_REPAIRS = 2
 
 
@@ -69,3 +71,24 @@ def test_llama_server_without_jinja_refuses_tools_in_one_line(drafting_env: Draf
     assert "does not offer tools structured output (tools param requires --jinja flag)" in message
     assert "\n" not in message
     assert drafting_env.http_requests() == 1
+
+
+@pytest.mark.vcr
+@pytest.mark.local_model
+def test_a_weak_models_refusal_of_a_real_title_queues_nothing_and_says_how_to_insist(
+    drafting_env: DraftingEnv,
+) -> None:
+    """Point 5: the small model refuses "Payroll Clerk" (in every run seen; "Registered Nurse"
+    only in some). Its verdict is checked (a refusal without a reason of its own is sent back),
+    the run ends on one line that names the way to insist, and nothing is queued."""
+    result = drafting_env.draft(REFUSED_TITLE, "--model", LOCAL_MODEL, "--json")
+
+    assert result.exit_code == 2, result.output
+    message = json.loads(result.stdout)["message"]
+    assert message.startswith(f"{REFUSED_TITLE!r} is not a job title: "), message
+    assert message.endswith("(the model's verdict; pass --force-title to insist)"), message
+    assert "\n" not in message and "is_job_title" not in message
+    assert drafting_env.drafts() == []
+    assert drafting_env.only_run().finished() is RunOutcome.not_a_title
+    # The refusal gave no reason, so it was sent back in each of the role's repair rounds.
+    assert [stage_of(body) for body in drafting_env.bodies()] == ["role"] * (1 + MAX_REPAIRS)
