@@ -202,6 +202,9 @@ def test_ctrl_c_stops_a_run_at_once_and_keeps_what_was_answered(workspace: Path)
         stderr=subprocess.PIPE,
         text=True,
         env=env,
+        # As in a terminal: a test run started in the background (nohup, `cmd &`) passes its
+        # children SIGINT ignored, and Python then never turns it into KeyboardInterrupt.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     ) as process:
         assert process.stdout is not None
         lines = [process.stdout.readline() for _ in range(2)]
