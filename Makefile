@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: venv lint typecheck test demo schemas bench clean
+.PHONY: venv lint typecheck test demo schemas bench occupations-data clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,11 +31,17 @@ demo: $(STAMP)
 	$(BIN)/jobzone check
 	$(BIN)/jobzone render mlops-engineer
 
+# The packaged occupations dataset, from the raw public files (RAW_DATA: their folder).
+RAW_DATA ?= ../shared/data
+occupations-data: $(STAMP)
+	$(BIN)/python -m jobzone.occupations.build $(RAW_DATA)
+
 bench: $(STAMP)
 	$(BIN)/python bench/check_bench.py
 	$(BIN)/python bench/draft_bench.py
 	$(BIN)/python bench/queue_bench.py
 	$(BIN)/python bench/startup_bench.py
+	$(BIN)/python bench/occupations_bench.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis

@@ -25,6 +25,19 @@ EXAMPLE_PATH = REPO / "roles" / "mlops-engineer.yaml"
 _EXAMPLE: dict[str, Any] = yaml.safe_load(EXAMPLE_PATH.read_text(encoding="utf-8"))
 
 
+@pytest.fixture(scope="session")
+def occupations_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One occupations index for the session (it takes a second or two to build)."""
+    return tmp_path_factory.mktemp("jobzone-cache")
+
+
+@pytest.fixture(autouse=True)
+def _occupations_cache_env(occupations_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never the user's cache folder: every test, and every process it starts, uses the
+    session's."""
+    monkeypatch.setenv("JOBZONE_CACHE_DIR", str(occupations_cache))
+
+
 @pytest.fixture
 def example_data() -> dict[str, Any]:
     """A fresh deep copy of the seed role's raw mapping, safe to mutate."""

@@ -56,10 +56,11 @@ OFFLINE: dict[str, list[str]] = {
     "roles": ["roles"],
     "check": ["check"],
     "runs": ["runs"],
+    "occupations": ["occupations", "search", "registered nurse"],
 }
 #: Commands that read without validating: the validator's rules (its claims reader above all)
 #: are a large share of their start-up.
-NOT_VALIDATING = {"queue", "show", "diff", "history", "score", "roles"}
+NOT_VALIDATING = {"queue", "show", "diff", "history", "score", "roles", "occupations"}
 
 
 def command_modules() -> set[str]:

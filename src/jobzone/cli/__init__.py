@@ -79,6 +79,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "jobzone.cli.runs:runs_cmd",
         "List the drafting runs the workspace keeps, and how to continue the ones that stopped.",
     ),
+    "occupations": (
+        "jobzone.cli.occupations:occupations_group",
+        "Look up O*NET occupations: search them by job title, show one with its tasks and labels.",
+    ),
     "score": ("jobzone.cli.assess:score_cmd", "Compute every figure of an assessment."),
     "validate": (
         "jobzone.cli.assess:validate_cmd",
