@@ -22,7 +22,8 @@ from .drafting_support import DraftingEnv, stage_of
 
 LOCAL_MODEL = "gemma-3-270m-q4_k_m"
 TITLE = "Registered Nurse"
-REFUSED_TITLE = "Payroll Clerk"
+#: A title O*NET does not list (so the model's verdict counts) that the small model refused.
+REFUSED_TITLE = "Prompt Engineer"
 MAX_REPAIRS = 2
 
 
@@ -78,9 +79,10 @@ def test_llama_server_without_jinja_refuses_tools_in_one_line(drafting_env: Draf
 def test_a_weak_models_refusal_of_a_real_title_queues_nothing_and_says_how_to_insist(
     drafting_env: DraftingEnv,
 ) -> None:
-    """Point 5: the small model refuses "Payroll Clerk" (in every run seen; "Registered Nurse"
-    only in some). Its verdict is checked (a refusal without a reason of its own is sent back),
-    the run ends on one line that names the way to insist, and nothing is queued."""
+    """Point 5: the small model refuses "Prompt Engineer", a title O*NET does not list (one it
+    lists is drafted whatever the model says: issue 10). Its verdict is checked (a refusal
+    without a reason of its own is sent back), the run ends on one line that names the way to
+    insist, and nothing is queued."""
     result = drafting_env.draft(REFUSED_TITLE, "--model", LOCAL_MODEL, "--json")
 
     assert result.exit_code == 2, result.output

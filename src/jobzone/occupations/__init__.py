@@ -19,7 +19,7 @@ from jobzone.occupations.lookup import (
     occupation,
     task,
 )
-from jobzone.occupations.ranking import Match, search
+from jobzone.occupations.ranking import Match, known_title, search
 
 __all__ = [
     "Match",
@@ -29,6 +29,7 @@ __all__ = [
     "Task",
     "Wage",
     "has_code",
+    "known_title",
     "occupation",
     "search",
     "task",

@@ -177,3 +177,22 @@ def _titles(codes: list[str], index: Index) -> dict[str, str]:
     marks = ", ".join("?" for _ in codes)
     rows = index.rows(f"SELECT code, title FROM occupations WHERE code IN ({marks})", codes)
     return {r["code"]: r["title"] for r in rows}
+
+
+def known_title(text: str, *, index: Index | None = None) -> Match | None:
+    """The occupation whose O*NET title or alternate title ``text`` is (case, punctuation and
+    plurals aside), or None. O*NET's own title first, then the most established alternate."""
+    typed = normalise(text)
+    if not typed:
+        return None
+    index = index or default_index()
+    rows = index.rows(
+        "SELECT code, kind, text FROM names WHERE form = ? AND kind IN ('title', 'alternate') "
+        "ORDER BY kind = 'alternate', prior DESC, code LIMIT 1",
+        (typed,),
+    )
+    if not rows:
+        return None
+    row = rows[0]
+    title = _titles([row["code"]], index)[row["code"]]
+    return Match(row["code"], title, 1.0, FIELDS[row["kind"]], row["text"])

@@ -19,6 +19,7 @@ from jobzone.drafting.prices import PriceTable
 from jobzone.drafts import Draft, Kind, Status, draft_path
 from jobzone.errors import ConflictError, InputError
 from jobzone.history import Action, now
+from jobzone.occupations import known_title
 from jobzone.progress import Notice
 from jobzone.review.targets import resolve_draft
 from jobzone.workflow import Workflow
@@ -52,7 +53,15 @@ def draft(
     """Draft a role from its title and queue it; a revision when the title names a canonical
     role. Raises NotAJobTitleError (nothing queued) when the model says it is not a title."""
     options = options or DraftOptions()
-    checked = check_title(title, force=options.force_title)
+    listed = None if options.force_title else known_title(title)
+    checked = check_title(title, force=options.force_title or listed is not None)
+    if listed is not None:
+        wf.notify(
+            Notice(
+                f"O*NET lists {checked!r} ({listed.code} {listed.title}, as its {listed.field}): "
+                "it is drafted whatever the model's verdict on it"
+            )
+        )
     prices = PriceTable.load(options.prices)
     model = model_for(wf, options.model)
     with wf.session() as s:
@@ -68,7 +77,7 @@ def draft(
             created_at=at,
             by=by,
             base=revision_base(s.canonical, checked),
-            force_title=options.force_title,
+            force_title=options.force_title or listed is not None,
         )
         journal = Journal.create(s.workspace, request)
         plan = Plan(journal, model, s.canonical, prices=prices)
