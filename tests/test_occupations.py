@@ -11,7 +11,7 @@ import pytest
 
 from jobzone.cli import cli
 from jobzone.errors import InputError, NotFoundError
-from jobzone.occupations import has_code, occupation, search, task
+from jobzone.occupations import has_code, known_title, occupation, search, task
 
 from .conftest import REPO, RunCli
 
@@ -152,6 +152,23 @@ def test_codes_and_task_ids_can_be_checked_cheaply() -> None:
     found = task(1841)
     assert found is not None and found.code == "29-1141.00"
     assert task(99_999_999) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("registered nurse", ("29-1141.00", "title")),
+        ("Payroll Clerks", ("43-3051.00", "alternate title")),
+        ("Prompt Engineer", None),  # not an O*NET title of any kind
+        ("Compile and record employee time", None),  # words of a description only
+        ("Nurses Registered", None),  # the words of a title, not the title
+    ],
+)
+def test_a_title_is_known_only_as_an_onet_title_or_alternate_title(
+    text: str, expected: tuple[str, str] | None
+) -> None:
+    found = known_title(text)
+    assert ((found.code, found.field) if found else None) == expected
 
 
 # --- CLI ----------------------------------------------------------------------------------------
