@@ -365,3 +365,20 @@ def test_a_title_onet_lists_is_drafted_whatever_the_model_says(
     assert model.stages().count("role") == 1
     queued = json.loads(result.stdout)
     assert (queued["title"], queued["status"]) == (title, "pending")
+
+
+def test_a_cache_folder_that_cannot_be_written_does_not_stop_a_draft(
+    run_cli: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without the occupations index, the title is only not looked up in O*NET: said once,
+    and the model's verdict counts as before."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("", encoding="utf-8")
+    monkeypatch.setenv("JOBZONE_CACHE_DIR", str(blocker / "cache"))
+
+    result = run_cli("draft", "Registered Nurse", "--json", model=ScriptedModel())
+
+    assert result.exit_code == 0, result.output
+    assert result.stderr.count("O*NET titles not consulted: ") == 1
+    assert "JOBZONE_CACHE_DIR" in result.stderr
+    assert "O*NET lists" not in result.stderr

@@ -17,9 +17,9 @@ from jobzone.drafting.model import ModelChoice
 from jobzone.drafting.pipeline import check_title, revision_base
 from jobzone.drafting.prices import PriceTable
 from jobzone.drafts import Draft, Kind, Status, draft_path
-from jobzone.errors import ConflictError, InputError
+from jobzone.errors import ConfigError, ConflictError, InputError
 from jobzone.history import Action, now
-from jobzone.occupations import known_title
+from jobzone.occupations import Match, known_title
 from jobzone.progress import Notice
 from jobzone.review.targets import resolve_draft
 from jobzone.workflow import Workflow
@@ -41,6 +41,16 @@ def new_run_id(title: str, at: dt.datetime) -> str:
     return f"{slugify(title)[:48].strip('-')}-{at:%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
 
 
+def _listed(wf: Workflow, title: str) -> Match | None:
+    """The O*NET occupation listing ``title``; None, said once, when the index cannot be had
+    (a cache folder that cannot be written must not stop a draft)."""
+    try:
+        return known_title(title)
+    except ConfigError as exc:
+        wf.notify(Notice(f"O*NET titles not consulted: {exc.message}"))
+        return None
+
+
 def draft(
     wf: Workflow,
     title: str,
@@ -53,7 +63,7 @@ def draft(
     """Draft a role from its title and queue it; a revision when the title names a canonical
     role. Raises NotAJobTitleError (nothing queued) when the model says it is not a title."""
     options = options or DraftOptions()
-    listed = None if options.force_title else known_title(title)
+    listed = None if options.force_title else _listed(wf, title)
     checked = check_title(title, force=options.force_title or listed is not None)
     if listed is not None:
         wf.notify(
