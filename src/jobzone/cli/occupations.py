@@ -104,20 +104,24 @@ def _wrap(text: str, indent: str) -> list[str]:
     return textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=indent) or [indent]
 
 
-def _money(value: float | None, top_coded: bool, unit: str, digits: int) -> str | None:
+def _money(
+    value: float | None, top_coded: bool, top_code: float, unit: str, digits: int
+) -> str | None:
     if top_coded:
-        return f"at least {'$208,000' if unit == 'year' else '$100.00'} a {unit} (BLS top code)"
+        return f"at least ${top_code:,.{digits}f} a {unit} (BLS top code)"
     return None if value is None else f"${value:,.{digits}f} a {unit}"
 
 
 def _wage_lines(wage: Wage | None) -> list[str]:
     if wage is None:
         return ["Wage and employment: not published by BLS (OEWS) for this occupation"]
+    from jobzone.occupations.dataset import TOP_CODE_ANNUAL, TOP_CODE_HOURLY
+
     group = " (broad group)" if wage.group == "broad" else ""
     source = f"BLS OEWS {wage.period}, SOC {wage.soc_code} {wage.soc_title}{group}"
-    median = _money(wage.median_annual, wage.median_annual_top_coded, "year", 0) or _money(
-        wage.median_hourly, wage.median_hourly_top_coded, "hour", 2
-    )
+    median = _money(
+        wage.median_annual, wage.median_annual_top_coded, TOP_CODE_ANNUAL, "year", 0
+    ) or _money(wage.median_hourly, wage.median_hourly_top_coded, TOP_CODE_HOURLY, "hour", 2)
     employment = f"{wage.employment:,}" if wage.employment is not None else "not published"
     return [
         f"Median wage: {median or 'not published'} ({source})",

@@ -287,7 +287,7 @@ def _plainest(kind: Any, metadata: list[Any]) -> Any:
 REASON_WORDS = 3
 #: Words that only an echo of the answer's own fields, or of the finding sent back about them,
 #: would hold (a small model was seen to return the finding as its reason).
-_ECHO = re.compile(r"is_job_title|not_a_title_reason|_reason\b")
+_ECHO = re.compile(r"is_job_title|\w_reason\b")
 
 
 def stated_reason(answer: dict[str, Any]) -> str | None:

@@ -22,6 +22,9 @@ FORMAT = 1
 #: The reference periods of the BLS figures, shown beside them wherever they appear.
 WAGE_PERIOD = "May 2021"
 PROJECTION_PERIOD = "2020-2030"
+#: OEWS publishes no wage above its top code; a top-coded median is at least this (May 2021).
+TOP_CODE_ANNUAL = 208_000
+TOP_CODE_HOURLY = 100.00
 
 
 class AlternateTitle(TypedDict):

@@ -52,7 +52,7 @@ class Wage:
     group: str
     employment: int | None
     median_annual: int | None
-    #: BLS gives no figure above its top code ($208,000 a year, $100.00 an hour in May 2021).
+    #: BLS gives no figure above its top code (dataset.TOP_CODE_ANNUAL and TOP_CODE_HOURLY).
     median_annual_top_coded: bool
     median_hourly: float | None
     median_hourly_top_coded: bool
