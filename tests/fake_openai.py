@@ -119,7 +119,8 @@ SCENARIOS: dict[str, Scenario] = {
 
 # -- canned answers -------------------------------------------------------------------------------
 # Fictional answers written for these tests. Commentary never holds a digit: every figure is a
-# reference the renderer fills in. Sources are placeholders, dated within a year of 2026-11-21.
+# reference the renderer fills in. Sources are placeholders (example.org and example.com
+# addresses), dated within a year of 2026-11-21.
 
 
 def _src(title: str, date: str, url: str | None = None) -> dict[str, Any]:
@@ -135,7 +136,14 @@ def _evidence(score: int, text: str, *sources: dict[str, Any]) -> dict[str, Any]
 
 
 def _task(name: str, pct: int, score: int, impact: str, rationale: str) -> dict[str, Any]:
-    return {"name": name, "time_pct": pct, "score": score, "impact": impact, "rationale": rationale}
+    return {
+        "name": name,
+        "time_pct": pct,
+        "score": score,
+        "impact": impact,
+        "rationale": rationale,
+        "onet_tasks": [],
+    }
 
 
 SRE: dict[str, dict[str, Any]] = {
@@ -169,6 +177,7 @@ SRE: dict[str, dict[str, Any]] = {
         ),
         "aliases": ["SRE", "Reliability Engineer", "Production Engineer"],
         "tags": ["technology", "infrastructure", "operations"],
+        "occupation": None,
     },
     "tasks": {
         "tasks": [
@@ -259,31 +268,51 @@ SRE: dict[str, dict[str, Any]] = {
             1,
             "Openings for reliability engineers have held up better than general software roles, "
             "with AI infrastructure teams adding to them.",
-            _src("Job board postings tracker, technology roles", "2026-09-30"),
+            _src(
+                "Example Jobs Index, technology postings report",
+                "2026-09-30",
+                "https://jobs-index.example.org/reports/technology-2026-09",
+            ),
         ),
         "company_actions": _evidence(
             1,
             "Large cloud users keep staffing reliability teams, and some have set up teams for "
             "the reliability of model inference; recent cuts fell on general operations instead.",
-            _src("Engineering blogs of large cloud users", "2026-06-15"),
+            _src(
+                "Example Cloud Engineering Blog, How we run operations with agents",
+                "2026-06-15",
+                "https://engineering.example.com/operations-agents",
+            ),
         ),
         "wage_trends": _evidence(
             1,
             "Pay stays above the software engineering median, and the on-call premium has not "
             "been eroded.",
-            _src("Crowd-sourced compensation data for SRE roles", "2026-10-01"),
+            _src(
+                "Example Pay Survey, Site Reliability Engineer salaries (US)",
+                "2026-10-01",
+                "https://pay.example.org/site-reliability-engineer",
+            ),
         ),
         "ai_tool_maturity": _evidence(
             0,
             "Incident assistants group alerts, suggest causes and draft fixes, and agents can run "
             "known runbooks; novel failures spanning many systems are still diagnosed by people.",
-            _src("Product documentation of AI incident-response tools", "2026-08-01"),
+            _src(
+                "Example Incident Tools, AI responder documentation",
+                "2026-08-01",
+                "https://docs.incidents.example.com/ai-responder",
+            ),
         ),
         "expert_consensus": _evidence(
             1,
             "Practitioners expect the role to move toward supervising automated operations rather "
             "than to disappear, as reliability matters more for AI-heavy products.",
-            _src("Industry survey on the future of operations work", "2026-05-20"),
+            _src(
+                "Example Research Institute, Operations Work Survey 2026",
+                "2026-05-20",
+                "https://research.example.org/operations-survey-2026",
+            ),
         ),
         "regulatory_licensing": _scored(0, "No licence or certification is required to do it."),
         "physical_presence": _scored(0, "Everything can be done from anywhere with a laptop."),
@@ -373,6 +402,7 @@ HYGIENIST: dict[str, dict[str, Any]] = {
         ),
         "aliases": ["Dental Therapist", "Registered Dental Hygienist"],
         "tags": ["healthcare", "dentistry", "clinical"],
+        "occupation": None,
     },
     "tasks": {
         "tasks": [
@@ -654,6 +684,7 @@ NOT_A_TITLE: dict[str, Any] = {
     "seniority_note": "",
     "aliases": [],
     "tags": [],
+    "occupation": None,
 }
 _INSTRUCTION_WORDS = re.compile(
     r"\b(ignore|disregard)\b.*\b(instructions?|previous)\b|\bsystem prompt\b|\byou are\b"
@@ -764,6 +795,44 @@ def with_on_call_split(answer: dict[str, Any]) -> dict[str, Any]:
     return {**answer, "tasks": tasks}
 
 
+#: What the server says of a proxy occupation (the first candidate, when no title matched).
+PROXY_NOTE = "The nearest occupation O*NET lists; the role is a narrower specialty within it."
+
+
+def chosen_occupation(found: Any) -> dict[str, str] | None:
+    """The server's choice among the candidate occupations: the first, as a direct match when
+    its O*NET title matched, an alternate title when another of its titles did, else a proxy."""
+    if not isinstance(found, list) or not found or not isinstance(found[0], dict):
+        return None
+    first = found[0]
+    matched = str(first.get("matched") or "")
+    if matched.startswith("title:"):
+        return {"code": first["code"], "match": "direct", "note": ""}
+    if matched.startswith(("alternate title:", "reported title:")):
+        return {"code": first["code"], "match": "alternate-title", "note": ""}
+    return {"code": first["code"], "match": "proxy", "note": PROXY_NOTE}
+
+
+def cite_statements(tasks: list[dict[str, Any]], statements: Any) -> None:
+    """Each canned task cites the O*NET statements whose published automation level suggests
+    its own score or one next to it (the closest task, the least-cited first on a tie): the
+    citations a careful model would make, so a clean draft draws no cross-check warning."""
+    from jobzone.occupations import task as onet_task
+    from jobzone.occupations.crosscheck import suggested_score
+
+    if not isinstance(statements, list):
+        return
+    for statement in statements:
+        found = onet_task(int(statement["id"]))
+        suggested = suggested_score([found]) if found is not None else None
+        if suggested is None:
+            continue
+        near = [t for t in tasks if abs(t["score"] - suggested) <= 1 and len(t["onet_tasks"]) < 12]
+        if near:
+            best = min(near, key=lambda t: (abs(t["score"] - suggested), len(t["onet_tasks"])))
+            best["onet_tasks"].append(int(statement["id"]))
+
+
 def answer_for(
     stage: str, messages: list[dict[str, Any]], scenario: Scenario, repair: bool
 ) -> dict[str, Any]:
@@ -776,8 +845,12 @@ def answer_for(
         answer = copy.deepcopy(COMMENTARY_BY_TITLE[key])
     else:
         answer = copy.deepcopy(canned_for(title)[stage])
+    if stage == "role":
+        answer["occupation"] = chosen_occupation(data.get("occupations"))
     if stage == "tasks" and REVIEWERS_ASKED in str(data.get("notes") or ""):
         answer = with_on_call_split(answer)
+    if stage == "tasks":
+        cite_statements(answer["tasks"], data.get("occupation_tasks"))
     if stage == "tasks":
         short = scenario.tasks_sum == "always-95" or (
             scenario.tasks_sum == "first-95" and not repair

@@ -34,6 +34,7 @@ from jobzone.drafting.prompts import TEMPLATE_NAMES, prompt_versions
 from jobzone.drafting.stages import STAGES
 from jobzone.drafts import Kind, Status
 from jobzone.errors import InputError
+from jobzone.occupations import occupation, search
 from jobzone.scoring import score
 
 from .drafting_support import (
@@ -149,12 +150,45 @@ def test_clean_draft_is_queued_with_score_and_provenance(drafting_env: DraftingE
 
     # Tasks and profile depend on the role only; the commentary sees them both.
     bodies = {stage_of(b): b for b in drafting_env.bodies()}
-    for stage in ("tasks", "profile"):
-        assert set(data_of(bodies[stage])) == {"title", "notes", "calibration", "role"}
+    assert set(data_of(bodies["profile"])) == {"title", "notes", "calibration", "role"}
+    assert set(data_of(bodies["tasks"])) == {
+        "title",
+        "notes",
+        "calibration",
+        "role",
+        "occupation_tasks",
+    }
     commentary_data = data_of(bodies["commentary"])["assessment"]
     assert commentary_data["tasks"] and commentary_data["barriers"]
 
     assert drafting_env.only_run().finished() is RunOutcome.queued
+
+
+@pytest.mark.vcr
+def test_a_draft_is_grounded_in_the_occupation_it_chose(drafting_env: DraftingEnv) -> None:
+    """Issue 10, point 3: the candidates reach the role stage as data, the chosen occupation's
+    statements reach the tasks stage, and the draft records both with O*NET's own title."""
+    result = drafting_env.draft(TITLE)
+    assert result.exit_code == 0, result.output
+    bodies = {stage_of(b): b for b in drafting_env.bodies()}
+
+    offered = data_of(bodies["role"])["occupations"]
+    assert [o["code"] for o in offered] == [m.code for m in search(TITLE, limit=len(offered))]
+    assert all(o["matched"] and o["description"] for o in offered)
+    (draft,) = drafting_env.drafts()
+    chosen = draft.assessment["role"]["occupation"]
+    assert chosen["code"] == offered[0]["code"]
+    assert chosen["title"] == occupation(chosen["code"]).title
+    assert chosen["match"] == "alternate-title"  # O*NET lists the title among its titles
+
+    given = data_of(bodies["tasks"])["occupation_tasks"]
+    statements = occupation(chosen["code"]).tasks
+    assert [g["id"] for g in given] == [t.id for t in statements]
+    assert all(g["statement"] for g in given)
+    assert "gpt4_automation" not in json.dumps(given)  # the second opinion is not asked for
+    cited = [i for task in draft.assessment["tasks"] for i in task["onet_tasks"]]
+    assert cited and set(cited) <= {t.id for t in statements}
+    assert not [f for f in draft.findings.warnings if f.code.startswith(("tasks.", "occupation."))]
 
 
 # -- untrusted input ------------------------------------------------------------------------------

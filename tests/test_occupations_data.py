@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from jobzone.errors import ConfigError
 from jobzone.occupations import index as index_module
 from jobzone.occupations import occupation, search
 from jobzone.occupations.build import ONET_ATTRIBUTION, encode, write
@@ -225,13 +224,19 @@ def test_a_build_that_fails_half_way_leaves_the_index_in_use_alone(
     assert [p.name for p in cache.iterdir()] == [FILE_NAME]
 
 
-def test_a_cache_folder_that_cannot_be_made_is_a_config_error_naming_the_variable(
+def test_a_cache_folder_that_cannot_be_made_leaves_the_index_in_memory_saying_why(
     mini: Path, tmp_path: Path
 ) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("", encoding="utf-8")
-    with pytest.raises(ConfigError, match="JOBZONE_CACHE_DIR"):
-        Index.open(blocker / "cache", mini)
+    index = Index.open(blocker / "cache", mini)
+    assert index.unwritable is not None and "JOBZONE_CACHE_DIR" in index.unwritable
+    assert index.rows("SELECT count(*) FROM occupations")[0][0] > 0
+    assert not (blocker / "cache").exists()
+
+
+def test_a_written_index_says_nothing_of_memory(mini: Path, tmp_path: Path) -> None:
+    assert Index.open(tmp_path / "cache", mini).unwritable is None
 
 
 def test_the_cache_folder_follows_the_environment(

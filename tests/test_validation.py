@@ -426,6 +426,48 @@ CASES = [
 ]
 
 
+# O*NET grounding. An occupation with no task statements (an "All Other") draws no coverage
+# finding, so each of these cases raises its own code alone.
+TASKLESS = ("11-9199.00", "Managers, All Other")
+NURSES = ("29-1141.00", "Registered Nurses")
+#: A task statement labelled T1 (suggesting 2, the seed's first task score) and one labelled T4.
+T1_TASK, T4_TASK = 418, 743
+
+
+def grounded(
+    code_title: tuple[str, str], match: str = "direct", note: str = "", **cites: list[int]
+) -> Mutation:
+    """The seed assessed against an occupation, its tasks citing ``cites`` (``t0=[...]``)."""
+
+    def mutate(data: Data) -> None:
+        code, title = code_title
+        data["role"]["occupation"] = {"code": code, "title": title, "match": match, "note": note}
+        for i, task in enumerate(data["tasks"]):
+            task["onet_tasks"] = cites.get(f"t{i}", [])
+
+    return mutate
+
+
+CASES += [
+    Case(
+        "occupation.unknown-code",
+        "role.occupation.code",
+        grounded(("99-9999.00", "Nothing")),
+    ),
+    Case("occupation.title", "role.occupation.title", grounded((TASKLESS[0], "Managers"))),
+    Case("occupation.proxy-note", "role.occupation.note", grounded(TASKLESS, "proxy", "Nearest.")),
+    Case("tasks.unknown-onet-task", "tasks[1].onet_tasks", grounded(TASKLESS, t1=[99_999_999])),
+    Case("tasks.onet-task-elsewhere", "tasks[0].onet_tasks", grounded(TASKLESS, t0=[T1_TASK])),
+    Case(
+        "tasks.label-disagrees",
+        "tasks[0].score",
+        grounded(TASKLESS, t0=[T4_TASK]),
+        also=frozenset({"tasks.onet-task-elsewhere"}),
+    ),
+    Case("occupation.low-coverage", "tasks", grounded(NURSES)),
+]
+
+
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.label)
 def test_case_raises_its_code_at_its_path(case: Case) -> None:
     data = seed()

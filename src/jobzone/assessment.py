@@ -46,6 +46,39 @@ class StrictModel(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
 
+def _absent(value: object) -> bool:
+    """Whether a field added to the format after its first files holds nothing: such a field is
+    left out of the file and of the content hash, so files written before it existed keep their
+    bytes and their history's hashes."""
+    return value is None or value == []
+
+
+#: An O*NET-SOC occupation code, as O*NET writes it.
+OCCUPATION_CODE = "^[0-9]{2}-[0-9]{4}[.][0-9]{2}$"
+
+
+class OccupationMatch(StrEnum):
+    """How the role relates to the O*NET occupation it is assessed against."""
+
+    direct = "direct"
+    alternate_title = "alternate-title"
+    proxy = "proxy"
+
+
+class Occupation(StrictModel):
+    """The O*NET occupation a role is assessed against."""
+
+    code: Annotated[str, Field(pattern=OCCUPATION_CODE)] = Field(
+        description="Its O*NET-SOC code, e.g. 29-1141.00."
+    )
+    title: str = Field(description="O*NET's title for the code.")
+    match: Annotated[OccupationMatch, Field(strict=False)] = Field(
+        description="direct: the role is this occupation; alternate-title: O*NET lists the "
+        "role's title as one of its titles; proxy: the nearest occupation, which differs."
+    )
+    note: str = Field(default="", description="For a proxy: what differs from the role.")
+
+
 class RoleDefinition(StrictModel):
     seniority: str
     primary_function: Text
@@ -54,6 +87,11 @@ class RoleDefinition(StrictModel):
     seniority_note: Text
     aliases: list[str] = Field(default_factory=list)
     tags: list[str] = Field(default_factory=list)
+    occupation: Occupation | None = Field(
+        default=None,
+        exclude_if=_absent,
+        description="The O*NET occupation the role is assessed against.",
+    )
 
 
 class Principle(StrictModel):
@@ -86,6 +124,11 @@ class Impact(StrEnum):
     not_involved = "not_involved"
 
 
+#: An O*NET task statement's id (O*NET's run to five digits; the bound keeps ids integers
+#: every reader and SQLite holds exactly).
+OnetTaskId = Annotated[int, Field(ge=1, le=99_999_999)]
+
+
 class Task(StrictModel):
     name: str = Field(description="A short name, unique within the role, on one line.")
     time_pct: int = Field(
@@ -101,6 +144,12 @@ class Task(StrictModel):
     # Strict mode would refuse the plain strings YAML gives for an enum; this field alone is lax.
     impact: Annotated[Impact, Field(strict=False)]
     rationale: Text
+    onet_tasks: list[OnetTaskId] = Field(
+        default_factory=list,
+        exclude_if=_absent,
+        description="The ids of the O*NET task statements this task covers; none for work "
+        "O*NET does not list.",
+    )
 
 
 class Reinstatement(StrictModel):
@@ -112,6 +161,22 @@ class Source(StrictModel):
     title: str = Field(description="The publication or report, named so it can be found.")
     url: str | None = Field(default=None, description="Where to read it, if online.")
     date: Day | None = Field(default=None, description="Its date, YYYY-MM-DD, if known.")
+    added_by: str | None = Field(
+        default=None,
+        exclude_if=_absent,
+        description="Who added it: 'model' for a model's suggestion, else the editor's name. "
+        "A source without one predates the field and counts as the model's.",
+    )
+    verified_by: str | None = Field(
+        default=None, exclude_if=_absent, description="Who checked that it says what is cited."
+    )
+    verified_on: Day | None = Field(
+        default=None, exclude_if=_absent, description="When it was checked, YYYY-MM-DD."
+    )
+
+    @property
+    def verified(self) -> bool:
+        return self.verified_by is not None and self.verified_on is not None
 
 
 class EvidenceItem(StrictModel):

@@ -15,6 +15,7 @@ from typing import Any, get_origin
 
 from jobzone.assessment import Assessment, Reinstatement, RoleDefinition
 from jobzone.commentary import Commentary
+from jobzone.drafting.grounding import named
 from jobzone.drafting.stages import COMMENTARY, PROFILE, PROFILE_GROUPS, ROLE, TASKS, Stage
 from jobzone.rubric import DEFAULT_RUBRIC
 
@@ -60,20 +61,24 @@ def _date_or_text(value: Any) -> Any:
     return value
 
 
+#: Who added a source the model suggested, as the file records it.
+MODEL_SOURCE = "model"
+
+
+def _source(answer: Any) -> Any:
+    """A source the model answered, as the file holds it: dated, and marked as the model's."""
+    if not isinstance(answer, dict):
+        return answer
+    kept = {k: _date_or_text(v) if k == "date" else v for k, v in answer.items() if v is not None}
+    return {**kept, "added_by": MODEL_SOURCE}
+
+
 def _evidence(item: Any) -> Any:
     if not isinstance(item, dict):
         return item
     sources = item.get("sources")
     if isinstance(sources, list):
-        item = {
-            **item,
-            "sources": [
-                {k: _date_or_text(v) if k == "date" else v for k, v in s.items() if v is not None}
-                if isinstance(s, dict)
-                else s
-                for s in sources
-            ],
-        }
+        item = {**item, "sources": [_source(s) for s in sources]}
     return item
 
 
@@ -90,6 +95,14 @@ def _profile(answer: dict[str, Any]) -> dict[str, Any]:
             members = {name: _evidence(item) for name, item in members.items()}
         parts[part] = members
     return parts
+
+
+def _role(answer: dict[str, Any]) -> dict[str, Any]:
+    """The role definition, with O*NET's title for the occupation the model chose."""
+    role = _pick(answer, RoleDefinition.model_fields)
+    if "occupation" in role:
+        role["occupation"] = named(role["occupation"])
+    return role
 
 
 def assemble(
@@ -109,7 +122,7 @@ def assemble(
         "slug": slug,
         "title": title,
         "assessed_on": assessed_on,
-        "role": _pick(role, RoleDefinition.model_fields),
+        "role": _role(role),
         "tasks": tasks.get("tasks"),
         "reinstatement": {
             name: tasks.get(REINSTATEMENT_PREFIX + name) for name in Reinstatement.model_fields

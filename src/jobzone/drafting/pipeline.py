@@ -30,6 +30,7 @@ from jobzone.checking import check, score_or_none
 from jobzone.documents import schema_problems
 from jobzone.drafting.assemble import answer_path, assemble, empty_commentary, raw_answer, slugify
 from jobzone.drafting.budget import Budget
+from jobzone.drafting.grounding import candidates, occupation_tasks
 from jobzone.drafting.journal import Journal, RunOutcome
 from jobzone.drafting.model import Call, Message, Model
 from jobzone.drafting.prompts import prompt_versions, repair_messages, stage_messages
@@ -313,13 +314,17 @@ class DraftRun:
             **more,
         }
 
-    def _context(self) -> dict[str, Any]:
-        """What fills the instructions: jobzone's own flags and dates only."""
+    def _context(self, data: dict[str, Any] | None = None) -> dict[str, Any]:
+        """What fills the instructions: jobzone's own flags and dates only (whether ``data``
+        holds occupations or task statements, not what they say)."""
         request = self.journal.request
+        data = data or {}
         return {
             "calibration": bool(self.similar),
             "notes": bool(request.notes),
             "today": request.assessed_on,
+            "occupations": bool(data.get("occupations")),
+            "occupation_tasks": bool(data.get("occupation_tasks")),
         }
 
     def execute(self) -> Drafted:
@@ -329,7 +334,8 @@ class DraftRun:
             self._write_commentary(states)
             return self._finish(states)
         request = self.journal.request
-        role = self._first(ROLE, self._data(), **self._context())
+        found = self._data(occupations=candidates(request.title, request.notes))
+        role = self._first(ROLE, found, **self._context(found))
         self._repair_rounds({ROLE.name: role}, (ROLE,))  # a verdict must be consistent first
         role_answer = raw_answer(role.content)
         if role_answer.get("is_job_title") is False and not request.force_title:
@@ -340,9 +346,12 @@ class DraftRun:
             )
 
         data = self._data(role=role_answer)
+        chosen = role_answer.get("occupation")
+        statements = occupation_tasks(chosen.get("code") if isinstance(chosen, dict) else None)
+        grounded = {**data, "occupation_tasks": statements}
         tasks, profile = run_together(
-            lambda: self._first(TASKS, data, **self._context()),
-            lambda: self._first(PROFILE, data, **self._context()),
+            lambda: self._first(TASKS, grounded, **self._context(grounded)),
+            lambda: self._first(PROFILE, data, **self._context(data)),
         )
         states = {ROLE.name: role, TASKS.name: tasks, PROFILE.name: profile}
         self._repair_rounds(states, (ROLE, TASKS, PROFILE))

@@ -27,12 +27,15 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from pydantic.fields import FieldInfo
 
 from jobzone.assessment import (
+    OCCUPATION_CODE,
     Assessment,
     Barrier,
     Barriers,
     Evidence,
     EvidenceItem,
     Growth,
+    Occupation,
+    OnetTaskId,
     Principle,
     Protective,
     Reinstatement,
@@ -134,6 +137,15 @@ def _bounded(kind: Any, least: int, most: int) -> Any:
 
 # -- stage 1: the role definition --------------------------------------------------------------
 
+#: The occupation the model chooses among the candidates; its title is O*NET's, filled in from
+#: the code (:func:`jobzone.drafting.grounding.named`).
+OccupationAnswer = answer_model(
+    "OccupationAnswer",
+    Occupation,
+    prose=400,
+    types={"code": Annotated[str, Field(pattern=OCCUPATION_CODE)]},
+    skip=("title",),
+)
 RoleAnswer = answer_model(
     "RoleAnswer",
     RoleDefinition,
@@ -142,6 +154,7 @@ RoleAnswer = answer_model(
         "seniority": NameOrEmpty,
         "aliases": _bounded(Name, 0, 6),
         "tags": _bounded(Tag, 0, 6),
+        "occupation": OccupationAnswer | None,
     },
     first={
         "is_job_title": (bool, Field(description="False when the text is not a job title.")),
@@ -155,7 +168,11 @@ RoleAnswer = answer_model(
 
 # -- stage 2: tasks ------------------------------------------------------------------------------
 
-TaskAnswer = answer_model("TaskAnswer", Task, prose=600, types={"name": Name})
+#: O*NET task ids a drafted task may cite: a task rarely covers more statements than this.
+OnetTaskIds = _bounded(OnetTaskId, 0, 12)
+TaskAnswer = answer_model(
+    "TaskAnswer", Task, prose=600, types={"name": Name, "onet_tasks": OnetTaskIds}
+)
 TasksAnswer = answer_model(
     "TasksAnswer",
     Reinstatement,
@@ -176,6 +193,7 @@ SourceAnswer = answer_model(
     Source,
     prose=100,
     types={"title": Name, "url": Link | None, "date": Day | None},
+    skip=("added_by", "verified_by", "verified_on"),
 )
 EvidenceAnswer = answer_model(
     "EvidenceAnswer", EvidenceItem, prose=1_000, types={"sources": _bounded(SourceAnswer, 1, 4)}

@@ -199,7 +199,12 @@ def _remove_stale(folder: Path) -> None:
 def build(target: Path, dataset: Path) -> None:
     """Build the index of ``dataset`` and put it at ``target`` in one rename."""
     data = read_bytes(dataset)
-    decoded = decode(data, dataset)
+    write(target, decode(data, dataset), _key(data))
+
+
+def write(target: Path, decoded: Dataset, key: str) -> None:
+    """Build the index of the decoded dataset (``key``) and put it at ``target`` in one rename;
+    a ConfigError when the folder cannot be written."""
     folder = target.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -217,7 +222,7 @@ def build(target: Path, dataset: Path) -> None:
         try:
             db.execute("PRAGMA journal_mode = OFF")
             db.execute("PRAGMA synchronous = OFF")
-            _fill(db, decoded, _key(data))
+            _fill(db, decoded, key)
         finally:
             db.close()
         temporary.replace(target)
@@ -237,7 +242,8 @@ def _connect(path: Path, key: str) -> sqlite3.Connection | None:
         return None
     db: sqlite3.Connection | None = None
     try:
-        db = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        # Serialized SQLite (threadsafety 3): one read-only connection serves every thread.
+        db = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, check_same_thread=False)
         found = db.execute("SELECT value FROM meta WHERE key = 'key'").fetchone()
     except sqlite3.Error:
         found = None
@@ -249,12 +255,21 @@ def _connect(path: Path, key: str) -> sqlite3.Connection | None:
     return None
 
 
+def _in_memory(decoded: Dataset, key: str) -> sqlite3.Connection:
+    db = sqlite3.connect(":memory:", check_same_thread=False)
+    _fill(db, decoded, key)
+    db.row_factory = sqlite3.Row
+    return db
+
+
 class Index:
     """An open index, rebuilt once and the query run again if its file turns out damaged."""
 
     def __init__(self, path: Path, dataset: Path) -> None:
         self.path = path
         self.dataset = dataset
+        #: Why the index is kept in memory for this process, when its folder cannot be written.
+        self.unwritable: str | None = None
         self._db = self._open()
         self._terms: dict[str, int] | None = None
         self._forms = 0
@@ -266,10 +281,17 @@ class Index:
         return cls((cache or cache_dir()) / FILE_NAME, dataset or dataset_path())
 
     def _open(self) -> sqlite3.Connection:
-        key = _key(read_bytes(self.dataset))
+        data = read_bytes(self.dataset)
+        key = _key(data)
         db = _connect(self.path, key)
         if db is None:
-            build(self.path, self.dataset)
+            decoded = decode(data, self.dataset)
+            try:
+                write(self.path, decoded, key)
+            except ConfigError as exc:
+                # A cache that cannot be written costs a build per process, not the data.
+                self.unwritable = exc.message
+                return _in_memory(decoded, key)
             db = _connect(self.path, key)
         if db is None:
             raise ConfigError(f"the occupations index {self.path} cannot be read after a rebuild")

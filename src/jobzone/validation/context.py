@@ -8,6 +8,9 @@ from functools import cached_property
 from jobzone.assessment import Assessment
 from jobzone.canonical import CanonicalSet
 from jobzone.commentary import sections
+from jobzone.errors import NotFoundError
+from jobzone.occupations import Occupation, occupation
+from jobzone.occupations.crosscheck import SecondOpinion, second_opinions
 from jobzone.rubric import Rubric
 from jobzone.scoring import Score
 from jobzone.validation.claims import Claim, ClaimReader
@@ -26,6 +29,22 @@ class Context:
     subject: str
     #: The slug the file name implies, when the assessment was read from a role file.
     expected_slug: str | None = None
+
+    @cached_property
+    def occupation(self) -> Occupation | None:
+        """O*NET's occupation for the role's code; None without a code or for an unknown one."""
+        chosen = self.assessment.role.occupation
+        if chosen is None:
+            return None
+        try:
+            return occupation(chosen.code)
+        except NotFoundError:
+            return None
+
+    @cached_property
+    def second_opinions(self) -> list[SecondOpinion | None]:
+        """Per task, what the labels of the O*NET tasks it cites suggest (None: cites none)."""
+        return second_opinions(self.assessment)
 
     @cached_property
     def literal_claims(self) -> list[tuple[str, Claim]]:

@@ -17,9 +17,10 @@ from jobzone.drafting.model import ModelChoice
 from jobzone.drafting.pipeline import check_title, revision_base
 from jobzone.drafting.prices import PriceTable
 from jobzone.drafts import Draft, Kind, Status, draft_path
-from jobzone.errors import ConfigError, ConflictError, InputError
+from jobzone.errors import ConflictError, InputError
 from jobzone.history import Action, now
 from jobzone.occupations import Match, known_title
+from jobzone.occupations.index import default_index
 from jobzone.progress import Notice
 from jobzone.review.targets import resolve_draft
 from jobzone.workflow import Workflow
@@ -42,13 +43,13 @@ def new_run_id(title: str, at: dt.datetime) -> str:
 
 
 def _listed(wf: Workflow, title: str) -> Match | None:
-    """The O*NET occupation listing ``title``; None, said once, when the index cannot be had
-    (a cache folder that cannot be written must not stop a draft)."""
-    try:
-        return known_title(title)
-    except ConfigError as exc:
-        wf.notify(Notice(f"O*NET titles not consulted: {exc.message}"))
-        return None
+    """The O*NET occupation listing ``title``. A cache folder that cannot be written does not
+    stop a draft: the index is then built in memory for this run, which is said once."""
+    listed = known_title(title)
+    unwritable = default_index().unwritable
+    if unwritable:
+        wf.notify(Notice(f"O*NET index built in memory for this run: {unwritable}"))
+    return listed
 
 
 def draft(
