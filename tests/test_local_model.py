@@ -92,5 +92,10 @@ def test_a_weak_models_refusal_of_a_real_title_queues_nothing_and_says_how_to_in
     assert "\n" not in message and "is_job_title" not in message
     assert drafting_env.drafts() == []
     assert drafting_env.only_run().finished() is RunOutcome.not_a_title
-    # The refusal gave no reason, so it was sent back in each of the role's repair rounds.
-    assert [stage_of(body) for body in drafting_env.bodies()] == ["role"] * (1 + MAX_REPAIRS)
+    # Only the role stage ran. A refusal without a reason of its own is sent back (recordings
+    # differ: this model has refused with no reason three times running, and with one at once).
+    bodies = drafting_env.bodies()
+    assert [stage_of(body) for body in bodies] == ["role"] * len(bodies)
+    assert 1 <= len(bodies) <= 1 + MAX_REPAIRS
+    for repair in bodies[1:]:
+        assert "answer.verdict" in repair["messages"][-1]["content"]
