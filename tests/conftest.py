@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -18,11 +17,13 @@ from jobzone.cli.app import Deps
 from jobzone.documents import dump_yaml
 
 from .drafting_support import DraftingEnv, drafting_environment, vcr_config_for
+from .factories import SEED_TEXT, make_workspace
 from .models import ScriptedModel
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE_PATH = REPO / "roles" / "mlops-engineer.yaml"
-_EXAMPLE: dict[str, Any] = yaml.safe_load(EXAMPLE_PATH.read_text(encoding="utf-8"))
+#: The seed role as tests use it (with source URLs, see ``factories.SEED_TEXT``).
+_EXAMPLE: dict[str, Any] = yaml.safe_load(SEED_TEXT)
 
 
 @pytest.fixture(scope="session")
@@ -51,11 +52,9 @@ def example() -> Assessment:
 
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
-    """A workspace (jobzone.yaml, roles/ and drafts/) holding a copy of the seed role."""
-    from .factories import make_workspace
-
+    """A workspace (jobzone.yaml, roles/ and drafts/) holding the seed role."""
     make_workspace(tmp_path)
-    shutil.copy(EXAMPLE_PATH, tmp_path / "roles" / EXAMPLE_PATH.name)
+    (tmp_path / "roles" / EXAMPLE_PATH.name).write_text(SEED_TEXT, encoding="utf-8")
     return tmp_path
 
 

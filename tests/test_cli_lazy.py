@@ -48,6 +48,7 @@ OFFLINE: dict[str, list[str]] = {
     "reject": ["reject", "draft-1", "--reviewer", "Ann", "--reason", "not needed"],
     "request-changes": ["request-changes", "draft-1", "--reviewer", "Ann", "--note", "more"],
     "edit": ["edit", "draft-1", "--reviewer", "Ann"],
+    "verify": ["verify", "draft-1", "--all", "--reviewer", "Ann"],
     "rebase": ["rebase", "draft-1", "--reviewer", "Ann"],
     "history": ["history", "mlops-engineer"],
     "score": ["score", "mlops-engineer"],

@@ -334,6 +334,36 @@ CASES = [
         "evidence.job_posting_trends.sources[0].date",
         set_at("evidence.job_posting_trends.sources.0.date", dt.date(2024, 10, 25)),
     ),
+    Case(
+        "evidence.source-no-url",
+        "evidence.wage_trends.sources[1].url",
+        set_at("evidence.wage_trends.sources.1.url", None),
+    ),
+    Case(
+        "evidence.source-no-url",
+        "evidence.wage_trends.sources[1].url",
+        set_at("evidence.wage_trends.sources.1.url", "  "),
+        id="blank",
+    ),
+    Case(
+        "evidence.source-vague",
+        "evidence.company_actions.sources[0].title",
+        set_at(
+            "evidence.company_actions.sources.0.title", "Engineering blogs of large cloud users"
+        ),
+    ),
+    Case(
+        "evidence.source-half-verified",
+        "evidence.expert_consensus.sources[0].verified_on",
+        set_at("evidence.expert_consensus.sources.0.verified_by", "Ada Editor"),
+        id="no-day",
+    ),
+    Case(
+        "evidence.source-half-verified",
+        "evidence.expert_consensus.sources[0].verified_by",
+        set_at("evidence.expert_consensus.sources.0.verified_on", dt.date(2026, 5, 1)),
+        id="no-name",
+    ),
     # Override
     Case(
         "override.justification",
@@ -524,6 +554,19 @@ QUIET = [
         "evidence.stale-source",
         set_at("evidence.job_posting_trends.sources.0.date", None),
         id="undated",
+    ),
+    Quiet(
+        "evidence.source-vague",
+        set_at("evidence.company_actions.sources.0.title", "Stanford AI Index Report 2025"),
+        id="named",
+    ),
+    Quiet(
+        "evidence.source-half-verified",
+        all_of(
+            set_at("evidence.expert_consensus.sources.0.verified_by", "Ada Editor"),
+            set_at("evidence.expert_consensus.sources.0.verified_on", dt.date(2026, 5, 1)),
+        ),
+        id="both",
     ),
     Quiet(
         "override.justification",

@@ -176,7 +176,8 @@ class Source(StrictModel):
 
     @property
     def verified(self) -> bool:
-        return self.verified_by is not None and self.verified_on is not None
+        """Whether a named person recorded checking it, and when (a blank name is no one)."""
+        return bool((self.verified_by or "").strip()) and self.verified_on is not None
 
 
 class EvidenceItem(StrictModel):

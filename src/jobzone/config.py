@@ -15,6 +15,11 @@ class WorkspaceConfig(BaseModel):
     approvals_required: int = Field(
         default=1, ge=1, description="Approvals from distinct reviewers before a draft enters."
     )
+    require_verified_sources: bool = Field(
+        default=False,
+        description="Refuse to approve a draft until a person has verified every evidence "
+        "source (`jobzone verify`).",
+    )
 
 
 def load_config(workspace: Workspace) -> WorkspaceConfig:

@@ -143,3 +143,17 @@ class FindingsError(JobzoneError):
 
     def to_dict(self) -> dict[str, object]:
         return {**super().to_dict(), **self.report.to_dict()}
+
+
+class UnverifiedSourcesError(JobzoneError):
+    """An approval refused because the workspace requires every source verified by a person,
+    and some are not."""
+
+    exit_code = EXIT_FINDINGS
+
+    def __init__(self, message: str, *, paths: list[str]) -> None:
+        super().__init__(message)
+        self.paths = paths
+
+    def to_dict(self) -> dict[str, object]:
+        return {**super().to_dict(), "unverified": self.paths}

@@ -22,6 +22,7 @@ class Action(StrEnum):
     commentary_regenerated = "commentary regenerated"
     edited = "edited"
     rebased = "rebased"
+    sources_verified = "sources verified"
     changes_requested = "changes requested"
     rejected = "rejected"
     approved = "approved"

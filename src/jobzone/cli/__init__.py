@@ -62,6 +62,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "jobzone.cli.edit:edit_cmd",
         "Edit a draft's assessment in $EDITOR; on save it is re-validated and re-scored.",
     ),
+    "verify": (
+        "jobzone.cli.sources:verify_cmd",
+        "Record that you checked a draft's sources say what they are cited for.",
+    ),
     "rebase": (
         "jobzone.cli.rebase:rebase_cmd",
         "Carry a draft's changes onto the role's current version.",

@@ -1,7 +1,7 @@
 """The workflow layer: every change to a workspace goes through here.
 
-Each change (draft, redraft, commentary, approve, reject, request changes, edit, rebase, init)
-runs the same steps in one place, :func:`jobzone.workflow.session.session`: take the
+Each change (draft, redraft, commentary, approve, reject, request changes, edit, rebase, verify,
+init) runs the same steps in one place, :func:`jobzone.workflow.session.session`: take the
 workspace's lock, recover an interrupted approval, load, act, check the draft once, save it
 atomically and append to its history. Model calls, which can take minutes, run between two such
 sessions and never under the lock. The CLI only parses arguments and formats results; a browser
@@ -9,8 +9,8 @@ page calls the same functions.
 
 Modules, one per kind of change: :mod:`.review` (approve, reject, request changes),
 :mod:`.editing` (edit), :mod:`.rebase`, :mod:`.drafting` (draft, resume, redraft, commentary),
-:mod:`.setup` (init); :mod:`.session` and :mod:`.promotion` are the machinery they share, and
-:mod:`.recovery` the check every read makes first.
+:mod:`.sources` (verify), :mod:`.setup` (init); :mod:`.session` and :mod:`.promotion` are the
+machinery they share, and :mod:`.recovery` the check every read makes first.
 """
 
 from __future__ import annotations

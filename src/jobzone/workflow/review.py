@@ -18,6 +18,7 @@ from jobzone.wording import plural
 from jobzone.workflow import Workflow
 from jobzone.workflow.promotion import acknowledged_on, approval_entry, mark_approved, promote
 from jobzone.workflow.session import Session
+from jobzone.workflow.sources import refuse_unverified
 
 
 @dataclass(frozen=True)
@@ -47,8 +48,9 @@ def approve(
 
     Refused while the draft has errors (found again now, against today's canonical set), while
     it has warnings not acknowledged (a warning acknowledged when the role's current version was
-    approved holds for the same finding), when this reviewer already approved it, and when its
-    base is no longer the role's current version."""
+    approved holds for the same finding), while a source is unverified in a workspace requiring
+    verified sources, when this reviewer already approved it, and when its base is no longer the
+    role's current version."""
     note = _note(note)
     with wf.session() as s:
         draft = s.draft(resolve_draft(wf.workspace, reference))
@@ -62,6 +64,9 @@ def approve(
                 report=checked.report,
             )
         assert checked.assessment is not None  # an assessment that does not parse has errors
+        config = load_config(wf.workspace)
+        if config.require_verified_sources:
+            refuse_unverified(draft, checked.assessment)
         current = _current_base(s, draft)
         earlier = acknowledged_on(current)
         waiting = [w for w in checked.report.warnings if _acknowledgement(w) not in earlier]
@@ -81,7 +86,7 @@ def approve(
                 accepted_warnings=[_acknowledgement(w) for w in waiting],
             )
         )
-        required = load_config(wf.workspace).approvals_required
+        required = config.approvals_required
         count = len(draft.approvals)
         tally = _tally(note, count, required)
         if count < required:

@@ -13,6 +13,8 @@ CONFIG_TEXT = """\
 # This folder is a jobzone workspace: roles/ holds the canonical set, drafts/ the review queue.
 # Distinct reviewers who must approve a draft before it enters the canonical set:
 approvals_required: 1
+# Whether approval waits until a person has verified every evidence source (`jobzone verify`):
+require_verified_sources: false
 """
 #: Files jobzone keeps beside its records that are not records: git should not track them.
 IGNORED = (".jobzone.lock", ".jobzone-cache/", "drafts/.index.json", "drafts/.edits/")

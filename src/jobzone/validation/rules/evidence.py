@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 from jobzone.assessment import Evidence, EvidenceItem
+from jobzone.sources import cited, vague_title
 from jobzone.validation.context import Context, error, warning
 from jobzone.validation.findings import Finding, Severity
 from jobzone.validation.registry import rule
@@ -49,3 +50,56 @@ def stale_source(ctx: Context) -> Iterator[Finding]:
                     f"the assessment ({ctx.assessment.assessed_on}); find a newer source or "
                     "confirm it still holds",
                 )
+
+
+@rule("evidence.source-no-url", Severity.warning, "every source should say where to read it")
+def source_no_url(ctx: Context) -> Iterator[Finding]:
+    for c in cited(ctx.assessment):
+        if not (c.source.url or "").strip():
+            yield warning(
+                "evidence.source-no-url",
+                f"{c.path}.url",
+                f"{c.source.title!r} gives no URL; add the address where it can be read, so an "
+                "editor can check that it says what is cited",
+            )
+
+
+@rule(
+    "evidence.source-vague",
+    Severity.warning,
+    "a source's title should name a publisher or publication to look up",
+)
+def source_vague(ctx: Context) -> Iterator[Finding]:
+    for c in cited(ctx.assessment):
+        if vague_title(c.source.title):
+            yield warning(
+                "evidence.source-vague",
+                f"{c.path}.title",
+                f"{c.source.title!r} names no publisher or publication that could be looked up; "
+                "name them, as in 'Glassdoor, MLOps Engineer salaries (US)', or replace it with "
+                "a source that can be named",
+            )
+
+
+@rule(
+    "evidence.source-half-verified",
+    Severity.warning,
+    "a source's verification records both who checked it and when",
+)
+def source_half_verified(ctx: Context) -> Iterator[Finding]:
+    for c in cited(ctx.assessment):
+        named = bool((c.source.verified_by or "").strip())
+        dated = c.source.verified_on is not None
+        if named == dated:
+            continue
+        half, field = (
+            ("who verified it but not when", "verified_on")
+            if named
+            else ("when it was verified but not by whom", "verified_by")
+        )
+        yield warning(
+            "evidence.source-half-verified",
+            f"{c.path}.{field}",
+            f"{c.source.title!r} records {half}; record the check with "
+            f"`jobzone verify {ctx.subject} {c.path}`, which writes both",
+        )
