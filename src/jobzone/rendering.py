@@ -8,6 +8,12 @@ stale nor be run as template code.
 
 Both pages escape every value they show, HTML with autoescape and Markdown with :func:`md_escape`:
 the role's text comes from a file, and must add no markup, link or block to the published page.
+
+A role grounded in O*NET (an occupation, or tasks citing its statements) also gets what the
+occupational data says about it, looked up as the page is rendered: the career context
+(:mod:`jobzone.career`), the second opinion beside each task and the coverage
+(:mod:`jobzone.second_opinion`), and the notices owed to that data. When the data cannot be read,
+the page says so in their place and is rendered all the same.
 """
 
 from __future__ import annotations
@@ -21,15 +27,22 @@ from functools import cache
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from pydantic import BaseModel
 
-from jobzone.assessment import Assessment, Source
+from jobzone.assessment import Assessment
 from jobzone.canonical import CanonicalSet
+from jobzone.career import CareerContext, attribution, career_context, without_figures
 from jobzone.commentary import LookNext
+from jobzone.errors import ConfigError
 from jobzone.figures import FigureTable
+from jobzone.occupations.index import default_index
 from jobzone.references import signed
 from jobzone.rubric import Condition, IntRange, Rubric
 from jobzone.scoring import Score, round_half_up, score
+from jobzone.second_opinion import Labels, TaskOpinion, grounded, labels
+from jobzone.sources import MODEL, CitedSource, cited
 
 FORMATS = ("md", "html")
+#: Said in place of what the occupational data would show, when it cannot be read.
+UNREADABLE = "The O*NET data could not be read when this page was rendered, so it is left out."
 
 
 @dataclass(frozen=True)
@@ -59,6 +72,9 @@ class TaskRow:
     weighted: str
     impact: str
     rationale: str
+    #: What the labels of the O*NET statements it cites suggest; "" when it cites none.
+    onet: str = ""
+    onet_disagrees: bool = False
 
 
 @dataclass(frozen=True)
@@ -73,6 +89,13 @@ class Tasks:
     resistance: str
     resistance_max: str
     split: tuple[str, ...]
+    #: The second opinion on each task that cites O*NET statements, for the list under the table.
+    opinions: tuple[TaskOpinion, ...] = ()
+    #: How much of the occupation's task list the tasks cover, when the role names one.
+    coverage: str | None = None
+    coverage_low: bool = False
+    #: Said instead of the second opinion when the O*NET data cannot be read.
+    onet_note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -166,6 +189,26 @@ class Page:
     override: OverrideView | None
     distances: tuple[str, ...]
     commentary: CommentaryView
+    career: CareerContext | None
+    #: The notices owed to the occupational data the page shows; empty when it shows none.
+    attribution: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Grounding:
+    """What the occupational data says about a role, looked up as its page is rendered."""
+
+    career: CareerContext | None = None
+    labels: Labels | None = None
+    #: Why the data is missing, when it cannot be read.
+    unreadable: str | None = None
+
+    @property
+    def attribution(self) -> tuple[str, ...]:
+        career = self.career is not None and bool(self.career.facts)
+        opinions = self.labels is not None and bool(self.labels.opinions)
+        coverage = self.labels is not None and self.labels.coverage is not None
+        return attribution(onet=career or opinions or coverage, labels=opinions, bls=career)
 
 
 def render(assessment: Assessment, canonical: CanonicalSet, fmt: str) -> str:
@@ -182,6 +225,8 @@ def build_page(assessment: Assessment, canonical: CanonicalSet) -> Page:
     scored = score(assessment)
     rubric = scored.rubric
     growth = assessment.growth
+    others = canonical.without(assessment.slug)
+    grounding = look_up(assessment, others)
     return Page(
         aijri=str(scored.shown_aijri),
         zone=scored.zone,
@@ -195,7 +240,7 @@ def build_page(assessment: Assessment, canonical: CanonicalSet) -> Page:
         growth=Item("AI Growth Correlation", signed(scored.growth), growth.rationale),
         quick_screen_total=str(scored.quick_screen_total),
         quick_screen=scored.quick_screen,
-        tasks=_tasks(assessment, scored),
+        tasks=_tasks(assessment, scored, grounding),
         reinstatement="Yes" if assessment.reinstatement.new_tasks else "No",
         evidence=_evidence_table(assessment, scored),
         barriers=_scored_table(assessment.barriers, rubric.ranges.barrier, scored.barrier_total),
@@ -203,8 +248,23 @@ def build_page(assessment: Assessment, canonical: CanonicalSet) -> Page:
         sub_label_view=_sub_label(scored),
         override=_override(assessment, scored),
         distances=_distances(scored),
-        commentary=_commentary(assessment, scored, canonical.without(assessment.slug)),
+        commentary=_commentary(assessment, scored, others),
+        career=grounding.career,
+        attribution=grounding.attribution,
     )
+
+
+def look_up(assessment: Assessment, others: CanonicalSet) -> Grounding:
+    """The career context and second opinion of a grounded role; nothing is opened for a role
+    that names no occupation and cites no statement. Data that cannot be read (a ConfigError
+    from the index) leaves a note in their place, never an error: the page stands without it."""
+    if not grounded(assessment):
+        return Grounding()
+    try:
+        index = default_index()
+        return Grounding(career_context(assessment, others, index), labels(assessment, index))
+    except ConfigError:
+        return Grounding(without_figures(assessment, UNREADABLE), unreadable=UNREADABLE)
 
 
 def _fixed(value: Fraction, decimals: int) -> str:
@@ -243,25 +303,37 @@ def _scored_table(group: BaseModel, span: IntRange, total: int) -> ScoredTable:
     return ScoredTable(_range(span), rows, f"{total}/{span.max * len(rows)}")
 
 
-def _source(source: Source) -> str:
+def _source(c: CitedSource) -> str:
+    """A source as the page cites it, saying whether a person checked that it says what it is
+    cited for: sources a model suggested are the ones most likely not to."""
+    source = c.source
     details = [str(d) for d in (source.date, source.url) if d]
-    return f"{source.title} ({', '.join(details)})" if details else source.title
+    named = f"{source.title} ({', '.join(details)})" if details else source.title
+    if c.verified:
+        return f"{named} (verified by {source.verified_by} on {source.verified_on})"
+    added = "suggested by the model" if c.added_by == MODEL else f"added by {c.added_by}"
+    return f"{named} (unverified, {added})"
 
 
 def _evidence_table(assessment: Assessment, scored: Score) -> ScoredTable:
     evidence = assessment.evidence
+    sources: dict[str, list[str]] = {}
+    for c in cited(assessment):
+        sources.setdefault(c.dimension, []).append(_source(c))
     rows = []
     for name in type(evidence).model_fields:
         item = getattr(evidence, name)
-        sources = tuple(_source(s) for s in item.sources)
-        rows.append(Item(_label(evidence, name), signed(item.score), item.text, sources))
+        cites = tuple(sources.get(name, ()))
+        rows.append(Item(_label(evidence, name), signed(item.score), item.text, cites))
     span = _range(scored.rubric.ranges.evidence, signs=True)
     return ScoredTable(span, tuple(rows), signed(scored.evidence_total))
 
 
-def _tasks(assessment: Assessment, scored: Score) -> Tasks:
+def _tasks(assessment: Assessment, scored: Score, grounding: Grounding) -> Tasks:
     rubric = scored.rubric
     decimals = rubric.display.task_decimals
+    found = grounding.labels
+    opinions = found.tasks if found is not None else (None,) * len(assessment.tasks)
     rows = tuple(
         TaskRow(
             name=task.name,
@@ -270,8 +342,10 @@ def _tasks(assessment: Assessment, scored: Score) -> Tasks:
             weighted=_fixed(Fraction(task.time_pct * task.score, 100), decimals),
             impact=task.impact.value.replace("_", " ").upper(),
             rationale=task.rationale,
+            onet=opinion.summary if opinion is not None else "",
+            onet_disagrees=opinion is not None and opinion.disagrees,
         )
-        for task in assessment.tasks
+        for task, opinion in zip(assessment.tasks, opinions, strict=True)
     )
     base = rubric.formula.task_resistance_base
     return Tasks(
@@ -283,6 +357,10 @@ def _tasks(assessment: Assessment, scored: Score) -> Tasks:
         resistance=_fixed(scored.task_resistance, decimals),
         resistance_max=_fixed(base - rubric.ranges.task_score.min, decimals),
         split=tuple(f"{pct}% {name.replace('_', ' ')}" for name, pct in scored.split.items()),
+        opinions=found.opinions if found is not None else (),
+        coverage=found.coverage if found is not None else None,
+        coverage_low=found is not None and found.coverage_low,
+        onet_note=grounding.unreadable if any(t.onet_tasks for t in assessment.tasks) else None,
     )
 
 

@@ -1,4 +1,5 @@
-"""Reading a draft: its assessment with findings beside their fields, provenance, and changes."""
+"""Reading a draft: its assessment with findings beside their fields, the second opinion of the
+O*NET task labels, provenance, and changes."""
 
 from __future__ import annotations
 
@@ -15,13 +16,17 @@ from pydantic import BaseModel
 from jobzone.assessment import Assessment
 from jobzone.calls import CallOutcome
 from jobzone.canonical import CanonicalSet
+from jobzone.career import ONET
 from jobzone.checking import score_or_none
 from jobzone.commentary import REFERENCE_RE, Commentary
 from jobzone.documents import dump_yaml, file_sha256
 from jobzone.drafts import Draft, FindingRecord, Kind
+from jobzone.errors import ConfigError
 from jobzone.figures import FigureTable
 from jobzone.history import HistoryEntry
+from jobzone.occupations.index import default_index
 from jobzone.review.versions import current_role, kept_version
+from jobzone.second_opinion import TaskOpinion, grounded, labels
 from jobzone.wording import plural
 from jobzone.workspace import Workspace
 
@@ -261,6 +266,48 @@ def provenance_lines(draft: Draft) -> list[str]:
     return lines
 
 
+#: How wide a cited statement's line may run; its text is shortened to fit.
+WIDTH = 100
+#: Marks what deserves a reviewer's look, as ``# !!`` marks a finding.
+FLAG = "!! "
+
+
+def second_opinion(data: dict[str, Any]) -> list[str]:
+    """What the O*NET task labels say about a draft's tasks, and how much of its occupation's
+    task list they cover, as a section of ``show``; nothing for a draft that does not parse (its
+    findings say why) or that names no occupation and cites no statement."""
+    try:
+        assessment = Assessment.model_validate(data)
+    except ValueError:
+        return []
+    if not grounded(assessment):
+        return []
+    head = "== second opinion (O*NET task labels, Eloundou et al.; '!!' marks what to check) =="
+    try:
+        found = labels(assessment, default_index())
+    except ConfigError as exc:
+        return [head, f"the O*NET data cannot be read: {exc.message}", ""]
+    lines = [head]
+    if found.coverage is not None:
+        lines.append(f"{FLAG if found.coverage_low else '   '}{found.coverage}")
+    for i, opinion in enumerate(found.tasks):
+        if opinion is not None:
+            lines += _opinion_lines(i, opinion)
+    return [*lines, ""]
+
+
+def _opinion_lines(index: int, opinion: TaskOpinion) -> list[str]:
+    """The task's verdict, then each statement it cites: id, labels and text."""
+    mark = FLAG if opinion.disagrees else "   "
+    lines = [f"{mark}tasks[{index}] {opinion.task}: {opinion.verdict}"]
+    for statement in opinion.statements:
+        head = f"   {statement.id:>8}  {statement.labels}  "
+        text = textwrap.shorten(statement.text, WIDTH - len(head), placeholder="...")
+        lines.append(head + text)
+    lines += [f"   {unknown:>8}  not in {ONET}" for unknown in opinion.unknown]
+    return lines
+
+
 def history_lines(entries: list[HistoryEntry]) -> list[str]:
     return [
         f"{e.at:%Y-%m-%d %H:%M} {e.action.value:22} {e.by}"
@@ -287,6 +334,7 @@ def show(draft: Draft, changed: Changes | None) -> str:
         "",
         "== assessment (findings marked '# !!' above their fields) ==",
         annotated(draft.assessment, findings),
+        *second_opinion(draft.assessment),
         "== provenance ==",
         *provenance_lines(draft),
         "",
