@@ -383,3 +383,56 @@ def test_a_cache_folder_that_cannot_be_written_does_not_stop_a_draft(
     assert "JOBZONE_CACHE_DIR" in result.stderr
     assert "O*NET lists 'Registered Nurse'" in result.stderr
     assert not (blocker / "cache").exists()
+
+
+# -- issue 10: the occupation O*NET lists the title under is not left to the model ----------------
+
+
+def no_occupation(role: dict[str, Any]) -> None:
+    role["occupation"] = None
+
+
+def test_a_title_o_net_lists_is_assessed_against_its_occupation_when_the_model_chose_none(
+    workspace: Path,
+) -> None:
+    """A small model left "Registered Nurse" with no occupation; the data names it, and the
+    tasks stage is given that occupation's statements all the same."""
+    model = ScriptedModel(answer=first_attempts(role=no_occupation))
+
+    draft = draft_with(workspace, model, "Registered Nurse")
+
+    assert draft.assessment["role"]["occupation"] == {
+        "code": "29-1141.00",
+        "title": "Registered Nurses",
+        "match": "direct",
+        "note": "",
+    }
+    (tasks_call,) = [c for c in model.asked if c.stage.name == "tasks"]
+    given = json.loads(tasks_call.messages[1]["content"])["occupation_tasks"]
+    assert given and {g["id"] for g in given} >= {
+        i for task in draft.assessment["tasks"] for i in task["onet_tasks"]
+    }
+
+
+def test_the_models_own_choice_of_occupation_stands(workspace: Path) -> None:
+    def proxy(role: dict[str, Any]) -> None:
+        role["occupation"] = {
+            "code": "29-1171.00",
+            "match": "proxy",
+            "note": "A nurse practitioner prescribes and diagnoses, which this role does not.",
+        }
+
+    draft = draft_with(workspace, ScriptedModel(answer=first_attempts(role=proxy)), "Nurse")
+
+    chosen = draft.assessment["role"]["occupation"]
+    assert (chosen["code"], chosen["title"], chosen["match"]) == (
+        "29-1171.00",
+        "Nurse Practitioners",
+        "proxy",
+    )
+
+
+def test_a_title_o_net_does_not_list_keeps_the_models_empty_choice(workspace: Path) -> None:
+    model = ScriptedModel(answer=first_attempts(role=no_occupation))
+    draft = draft_with(workspace, model, TITLE, force_title=True)
+    assert draft.assessment["role"]["occupation"] is None

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from jobzone.errors import NotFoundError
-from jobzone.occupations import occupation, search
+from jobzone.occupations import known_title, occupation, search
 from jobzone.occupations.lookup import CODE
 
 #: Candidate occupations found for the title alone, and at most this many more for the title
@@ -44,6 +44,16 @@ def candidates(title: str, notes: str | None) -> list[dict[str, str]]:
         }
         for m in found
     ]
+
+
+def listed_occupation(title: str) -> dict[str, str] | None:
+    """The occupation O*NET lists ``title`` under, as its title or an alternate title, in the
+    role answer's form: what the draft is assessed against when the model chose none."""
+    match = known_title(title)
+    if match is None:
+        return None
+    kind = "direct" if match.field == "title" else "alternate-title"
+    return {"code": match.code, "match": kind, "note": ""}
 
 
 def _known(code: Any) -> Any:

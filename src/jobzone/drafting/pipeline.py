@@ -30,7 +30,7 @@ from jobzone.checking import check, score_or_none
 from jobzone.documents import schema_problems
 from jobzone.drafting.assemble import answer_path, assemble, empty_commentary, raw_answer, slugify
 from jobzone.drafting.budget import Budget
-from jobzone.drafting.grounding import candidates, occupation_tasks
+from jobzone.drafting.grounding import candidates, listed_occupation, occupation_tasks
 from jobzone.drafting.journal import Journal, RunOutcome
 from jobzone.drafting.model import Call, Message, Model
 from jobzone.drafting.prompts import prompt_versions, repair_messages, stage_messages
@@ -253,6 +253,9 @@ class DraftRun:
         revised = self.canonical.get(request.base.slug) if request.base else None
         #: The draft's title is the editor's (or, for a revision, the role's); never the model's.
         self.title = self.fixed.title if self.fixed else revised.title if revised else request.title
+        #: The occupation O*NET lists the title under: the data's answer when the model gives
+        #: none (a small model was seen to leave "Registered Nurse" unassigned).
+        self.listed = None if self.fixed else listed_occupation(request.title)
         self.similar = [
             calibration(role)
             for role, _ in self.canonical.most_similar(
@@ -346,7 +349,7 @@ class DraftRun:
             )
 
         data = self._data(role=role_answer)
-        chosen = role_answer.get("occupation")
+        chosen = self._role_answer(role_answer).get("occupation")
         statements = occupation_tasks(chosen.get("code") if isinstance(chosen, dict) else None)
         grounded = {**data, "occupation_tasks": statements}
         tasks, profile = run_together(
@@ -408,11 +411,18 @@ class DraftRun:
             slug=request.base.slug if request.base else slugify(self.title),
             title=self.title,
             assessed_on=request.assessed_on,
-            role=answers[ROLE.name],
+            role=self._role_answer(answers[ROLE.name]),
             tasks=answers[TASKS.name],
             profile=answers[PROFILE.name],
             commentary=written,
         )
+
+    def _role_answer(self, answer: dict[str, Any]) -> dict[str, Any]:
+        """The role answer, assessed against the occupation O*NET lists the title under when
+        the model chose none."""
+        if answer.get("occupation") is None and self.listed is not None:
+            return {**answer, "occupation": self.listed}
+        return answer
 
     @staticmethod
     def _parsed(assessment: dict[str, Any]) -> Assessment | None:
