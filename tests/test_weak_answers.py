@@ -414,6 +414,20 @@ def test_a_title_o_net_lists_is_assessed_against_its_occupation_when_the_model_c
     }
 
 
+def test_a_code_o_net_does_not_have_counts_as_no_choice_for_a_title_it_lists(
+    workspace: Path,
+) -> None:
+    """The small model answered "Registered Nurse" with an invented code, 20-0575.00."""
+
+    def invented(role: dict[str, Any]) -> None:
+        role["occupation"] = {"code": "20-0575.00", "match": "direct", "note": ""}
+
+    draft = draft_with(workspace, ScriptedModel(answer=first_attempts(role=invented)), "RN")
+
+    assert draft.assessment["role"]["occupation"]["code"] == "29-1141.00"
+    assert not [f for f in draft.findings.errors if f.code == "occupation.unknown-code"]
+
+
 def test_the_models_own_choice_of_occupation_stands(workspace: Path) -> None:
     def proxy(role: dict[str, Any]) -> None:
         role["occupation"] = {
@@ -436,3 +450,16 @@ def test_a_title_o_net_does_not_list_keeps_the_models_empty_choice(workspace: Pa
     model = ScriptedModel(answer=first_attempts(role=no_occupation))
     draft = draft_with(workspace, model, TITLE, force_title=True)
     assert draft.assessment["role"]["occupation"] is None
+
+
+def test_an_invented_code_for_a_title_o_net_does_not_list_is_sent_back(workspace: Path) -> None:
+    def invented(role: dict[str, Any]) -> None:
+        role["occupation"] = {"code": "20-0575.00", "match": "proxy", "note": "Near enough."}
+
+    model = ScriptedModel(answer=first_attempts(role=invented))
+    draft = draft_with(workspace, model, TITLE, force_title=True)
+
+    repairs = [c for c in model.asked if c.stage.name == "role" and c.round == 1]
+    assert len(repairs) == 1
+    assert "occupation.unknown-code" in repairs[0].messages[-1]["content"]
+    assert draft.assessment["role"]["occupation"]["code"] != "20-0575.00"

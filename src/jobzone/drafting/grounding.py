@@ -66,6 +66,11 @@ def _known(code: Any) -> Any:
         return None
 
 
+def is_occupation(code: Any) -> bool:
+    """Whether ``code`` is an occupation of the dataset."""
+    return _known(code) is not None
+
+
 def occupation_tasks(code: Any) -> list[dict[str, Any]]:
     """The task statements of the occupation ``code`` (Core first), or none for an unknown code."""
     found = _known(code)

@@ -30,7 +30,12 @@ from jobzone.checking import check, score_or_none
 from jobzone.documents import schema_problems
 from jobzone.drafting.assemble import answer_path, assemble, empty_commentary, raw_answer, slugify
 from jobzone.drafting.budget import Budget
-from jobzone.drafting.grounding import candidates, listed_occupation, occupation_tasks
+from jobzone.drafting.grounding import (
+    candidates,
+    is_occupation,
+    listed_occupation,
+    occupation_tasks,
+)
 from jobzone.drafting.journal import Journal, RunOutcome
 from jobzone.drafting.model import Call, Message, Model
 from jobzone.drafting.prompts import prompt_versions, repair_messages, stage_messages
@@ -419,8 +424,10 @@ class DraftRun:
 
     def _role_answer(self, answer: dict[str, Any]) -> dict[str, Any]:
         """The role answer, assessed against the occupation O*NET lists the title under when
-        the model chose none."""
-        if answer.get("occupation") is None and self.listed is not None:
+        the model chose none, or a code O*NET does not have (small models invent codes)."""
+        chosen = answer.get("occupation")
+        code = chosen.get("code") if isinstance(chosen, dict) else None
+        if self.listed is not None and not is_occupation(code):
             return {**answer, "occupation": self.listed}
         return answer
 
