@@ -31,7 +31,8 @@ from jobzone.drafts import Draft, Kind, Provenance, Status, draft_path, load_dra
 from jobzone.history import Action, HistoryEntry
 from jobzone.workspace import MARKER, Workspace
 
-SEED_PATH = Path(__file__).resolve().parent.parent / "roles" / "mlops-engineer.yaml"
+#: The example role at version 1, frozen for the tests (see conftest.EXAMPLE_PATH).
+SEED_PATH = Path(__file__).resolve().parent / "data" / "example" / "mlops-engineer.yaml"
 SEED_SLUG = "mlops-engineer"
 NEW_SLUG = "ml-platform-engineer"
 NEW_TITLE = "ML Platform Engineer"

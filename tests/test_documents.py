@@ -26,6 +26,7 @@ from pydantic import BaseModel
 
 from jobzone import documents
 from jobzone.assessment import Assessment
+from jobzone.checking import content_hash
 from jobzone.documents import (
     atomic_write,
     dump_model,
@@ -707,3 +708,14 @@ def test_yaml_files_in_a_folder_include_links_even_dangling_ones(tmp_path: Path)
     names = [p.name for p in iter_yaml_files(tmp_path)]
     assert names == ["a.yaml", "b.yaml", "c.yaml", "d.yaml"]
     assert list(iter_yaml_files(tmp_path / "absent")) == []
+
+
+def test_the_frozen_example_is_the_repository_roles_first_version() -> None:
+    """The tests' example role is roles/mlops-engineer.yaml as it was approved at version 1:
+    the first history entry of the repository's role records that content."""
+    frozen = Assessment.model_validate(yaml.safe_load(EXAMPLE_PATH.read_text(encoding="utf-8")))
+    live = Assessment.model_validate(
+        yaml.safe_load((REPO / "roles" / "mlops-engineer.yaml").read_text(encoding="utf-8"))
+    )
+    assert frozen.version == 1
+    assert live.history[0].content_sha256 == content_hash(frozen.content())

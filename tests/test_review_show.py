@@ -189,7 +189,7 @@ def nested(tmp_path: Path) -> Path:
     ws = outer / "ws"
     (ws / "roles").mkdir(parents=True)
     (ws / "drafts").mkdir()
-    seed = Path(__file__).resolve().parent.parent / "roles" / "mlops-engineer.yaml"
+    seed = Path(__file__).resolve().parent / "data" / "example" / "mlops-engineer.yaml"
     (ws / "roles" / "mlops-engineer.yaml").write_bytes(seed.read_bytes())
     make_draft(ws, "x", change=retitle_first_task)
     text = (ws / "drafts" / "x.yaml").read_bytes()
