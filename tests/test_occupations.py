@@ -276,3 +276,14 @@ def test_each_occupations_command_has_a_readme_section_naming_its_options(name: 
         for opt in param.opts:
             if opt.startswith("--"):
                 assert opt in section, f"README's `jobzone occupations {name}` omits {opt}"
+
+
+def test_an_occupation_bls_pays_by_the_hour_shows_its_hourly_median(run_cli: RunCli) -> None:
+    """Actors (27-2011.00): OEWS publishes an hourly median only."""
+    wage = occupation("27-2011.00").wage
+    assert wage is not None and wage.median_annual is None and wage.median_hourly is not None
+
+    result = run_cli("occupations", "show", "27-2011.00")
+
+    assert result.exit_code == 0, result.output
+    assert f"Median wage: ${wage.median_hourly:,.2f} an hour (BLS OEWS" in result.stdout

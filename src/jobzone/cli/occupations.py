@@ -1,4 +1,5 @@
-"""``jobzone occupations``: find O*NET occupations by title; read one with its tasks and labels."""
+"""``jobzone occupations``: find O*NET occupations by title; read one with its tasks and labels;
+propose one for each canonical role that has none yet."""
 
 from __future__ import annotations
 
@@ -7,20 +8,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from jobzone.cli.app import json_option, print_json, workspace_option
+from jobzone.cli.app import fail, json_option, print_json, reading, workspace_option
+from jobzone.errors import EXIT_INPUT
 from jobzone.wording import plural
 
 if TYPE_CHECKING:
     from jobzone.occupations import Occupation, Task, Wage
+    from jobzone.occupations.suggest import Assessed, Candidate, Suggestion
 
-#: O*NET's names for its job zones (preparation levels; unrelated to the AIJRI zones).
-JOB_ZONES = {
-    1: "little or no preparation needed",
-    2: "some preparation needed",
-    3: "medium preparation needed",
-    4: "considerable preparation needed",
-    5: "extensive preparation needed",
-}
 SOURCES = (
     "Sources: O*NET 29.3 Database (USDOL/ETA, CC BY 4.0); task labels: Eloundou et al., "
     '"GPTs are GPTs" (MIT); wages, employment and projections: U.S. Bureau of Labor Statistics.'
@@ -37,6 +32,8 @@ WIDTH = 100
 @workspace_option
 def occupations_group() -> None:
     """Look up O*NET occupations: search them by job title, show one with its tasks and labels.
+
+    `suggest` proposes one for each canonical role of the workspace that has none yet.
 
     The data (O*NET 29.3, the task exposure labels of Eloundou et al., BLS wages and projections)
     ships with jobzone; no network is needed. The first look-up builds an index in the cache
@@ -96,6 +93,110 @@ def show_cmd(code: str, as_json: bool) -> None:
     click.echo("\n".join(_describe(occ)))
 
 
+@occupations_group.command("suggest")
+@click.argument("slugs", nargs=-1, metavar="[SLUG]...")
+@click.option(
+    "--limit",
+    type=click.IntRange(1, 20),
+    default=5,
+    show_default=True,
+    metavar="N",
+    help="How many occupations to list for each role, the proposed one first.",
+)
+@json_option
+@workspace_option
+def suggest_cmd(slugs: tuple[str, ...], limit: int, as_json: bool) -> None:
+    """Propose an O*NET occupation for each canonical role that has none (or for the roles
+    named), with the runner-ups and what matched; writes nothing.
+
+    Each role is searched by its title and aliases. The proposal says how the role would relate
+    to it: direct (the name is O*NET's title), alternate-title (one of its alternate or reported
+    titles) or proxy (only part of a name, or the description, matched). Confirm it with
+    `jobzone edit SLUG`. Exit 2 for a SLUG that is not a canonical role, or a role file that
+    cannot be read.
+    """
+    from jobzone.canonical import load_canonical
+    from jobzone.occupations.suggest import suggest
+
+    canonical = load_canonical(reading(quiet=as_json).workspace)
+    found = suggest((r.assessment for r in canonical), slugs, limit)
+    if as_json:
+        print_json(
+            {
+                "suggestions": [s.to_json() for s in found.suggestions],
+                "assessed": [a.to_json() for a in found.assessed],
+                "unreadable": [e.to_dict() for e in canonical.unreadable],
+            }
+        )
+    elif found.suggestions or found.assessed:
+        lines = [line for s in found.suggestions for line in _suggestion_lines(s)]
+        click.echo("\n".join([*lines, *_assessed_lines(found.assessed)]))
+    else:
+        click.echo("no canonical roles in this workspace: nothing to suggest", err=True)
+    for problem in canonical.unreadable:
+        click.echo(f"jobzone: error: unreadable role: {problem.message}", err=True)
+    if canonical.unreadable:
+        fail(EXIT_INPUT)
+
+
+def _suggestion_lines(suggestion: Suggestion) -> list[str]:
+    lines = [f"{suggestion.slug}  {suggestion.title}"]
+    if not suggestion.candidates:
+        return [
+            *lines,
+            "  no O*NET occupation matches its title or aliases: look with "
+            "`jobzone occupations search TEXT`",
+            "",
+        ]
+    for i, candidate in enumerate(suggestion.candidates):
+        lines += _candidate_lines("proposed" if i == 0 else "or", candidate)
+    best = suggestion.candidates[0]
+    tied = sum(round(c.score, 4) == round(best.score, 4) for c in suggestion.candidates)
+    if tied > 1:
+        lines.append(f"  the first {tied} score alike: choose among them by their tasks")
+    lines += [
+        f"  its tasks: `jobzone occupations show {best.found.code}`",
+        f"  to confirm: `jobzone edit {suggestion.slug}`, and add under `role:`",
+        *_block(best),
+        "  then list in each task's `onet_tasks` the ids of the task statements it covers",
+        "",
+    ]
+    return lines
+
+
+def _candidate_lines(label: str, candidate: Candidate) -> list[str]:
+    found = candidate.found
+    searched = "alias" if candidate.by_alias else "title"
+    return [
+        f"  {label:8}  {found.code}  {found.title}  ({candidate.match}, {candidate.score:.2f})",
+        f"{'':12}{searched} {candidate.name!r} matched its {found.field} "
+        f"{_shorten(found.matched, WIDTH - 50)!r}",
+    ]
+
+
+def _block(candidate: Candidate) -> list[str]:
+    """The ``occupation:`` block to paste under ``role:``; a proxy's note is left to write."""
+    from jobzone.assessment import OccupationMatch
+    from jobzone.documents import dump_yaml
+
+    found, proxy = candidate.found, candidate.match is OccupationMatch.proxy
+    block = {"code": found.code, "title": found.title, "match": candidate.match.value}
+    lines = dump_yaml({"occupation": block | ({"note": ""} if proxy else {})}).splitlines()
+    if proxy:
+        lines[-1] += "  # say in a sentence how the role differs from this occupation"
+    return [f"      {line}" for line in lines]
+
+
+def _assessed_lines(assessed: list[Assessed]) -> list[str]:
+    if not assessed:
+        return []
+    lines = [f"{plural(len(assessed), 'role')} with an occupation already:"]
+    for a in assessed:
+        occ = a.occupation
+        lines.append(f"  {a.slug}  {occ.code}  {occ.title} ({occ.match})")
+    return lines
+
+
 def _shorten(text: str, width: int) -> str:
     return textwrap.shorten(text, width, placeholder="...")
 
@@ -104,27 +205,16 @@ def _wrap(text: str, indent: str) -> list[str]:
     return textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=indent) or [indent]
 
 
-def _money(
-    value: float | None, top_coded: bool, top_code: float, unit: str, digits: int
-) -> str | None:
-    if top_coded:
-        return f"at least ${top_code:,.{digits}f} a {unit} (BLS top code)"
-    return None if value is None else f"${value:,.{digits}f} a {unit}"
-
-
 def _wage_lines(wage: Wage | None) -> list[str]:
     if wage is None:
         return ["Wage and employment: not published by BLS (OEWS) for this occupation"]
-    from jobzone.occupations.dataset import TOP_CODE_ANNUAL, TOP_CODE_HOURLY
+    from jobzone.career import median_wage
 
     group = " (broad group)" if wage.group == "broad" else ""
     source = f"BLS OEWS {wage.period}, SOC {wage.soc_code} {wage.soc_title}{group}"
-    median = _money(
-        wage.median_annual, wage.median_annual_top_coded, TOP_CODE_ANNUAL, "year", 0
-    ) or _money(wage.median_hourly, wage.median_hourly_top_coded, TOP_CODE_HOURLY, "hour", 2)
     employment = f"{wage.employment:,}" if wage.employment is not None else "not published"
     return [
-        f"Median wage: {median or 'not published'} ({source})",
+        f"Median wage: {median_wage(wage)} ({source})",
         f"Employment: {employment} ({source})",
     ]
 
@@ -151,6 +241,8 @@ def _describe(occ: Occupation) -> list[str]:
     lines = [f"{occ.code}  {occ.title}", "", *_wrap(occ.description, "")]
     lines.append("")
     if occ.job_zone is not None:
+        from jobzone.career import JOB_ZONES
+
         lines.append(
             f"Job zone (O*NET preparation level; not an AIJRI zone): {occ.job_zone} of 5, "
             f"{JOB_ZONES.get(occ.job_zone, 'unknown')}"
