@@ -184,3 +184,12 @@ def test_a_cited_statement_of_another_occupation_is_named() -> None:
 
     assert [f.path for f in found] == ["tasks[0].onet_tasks"]
     assert f"{elsewhere.id} ({elsewhere.code})" in found[0].message
+
+
+def test_a_long_run_of_unknown_ids_is_named_in_part_and_counted() -> None:
+    data = seed(onet_tasks=list(range(99_999_000, 99_999_025)))
+    (found,) = [
+        f for f in check(data, CanonicalSet()).report.errors if f.path == "tasks[0].onet_tasks"
+    ]
+    assert "99999000, 99999001" in found.message and "and 15 more" in found.message
+    assert "99999024" not in found.message

@@ -19,6 +19,8 @@ from jobzone.validation.registry import rule
 
 #: Words a proxy's note needs at least to say what differs.
 NOTE_WORDS = 4
+#: Unknown ids named in one finding; the rest are counted.
+LISTED = 10
 _FIND = "find codes with `jobzone occupations search TITLE`"
 
 
@@ -63,7 +65,9 @@ def proxy_note(ctx: Context) -> Iterator[Finding]:
 def unknown_onet_task(ctx: Context) -> Iterator[Finding]:
     for i, opinion in enumerate(ctx.second_opinions):
         if opinion is not None and opinion.unknown:
-            ids = ", ".join(str(n) for n in opinion.unknown)
+            ids = ", ".join(str(n) for n in opinion.unknown[:LISTED])
+            if len(opinion.unknown) > LISTED:
+                ids += f" and {len(opinion.unknown) - LISTED} more"
             yield error(
                 "tasks.unknown-onet-task",
                 f"tasks[{i}].onet_tasks",
