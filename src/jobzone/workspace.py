@@ -40,6 +40,11 @@ def check_name(value: str, what: str = "slug") -> str:
     return value
 
 
+def suffixed(name: str, suffix: str) -> str:
+    """``name`` + ``suffix``, ``name`` cut short so that the whole is a valid id."""
+    return name[: NAME_MAX - len(suffix)].rstrip("-") + suffix
+
+
 @dataclass(frozen=True)
 class Workspace:
     root: Path

@@ -60,7 +60,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "edit": (
         "jobzone.cli.edit:edit_cmd",
-        "Edit a draft's assessment in $EDITOR; on save it is re-validated and re-scored.",
+        "Edit a draft, or a canonical role as a new revision, in $EDITOR; on save it is"
+        " re-validated and re-scored.",
     ),
     "verify": (
         "jobzone.cli.sources:verify_cmd",

@@ -1,4 +1,4 @@
-"""``jobzone edit``: a reviewer edits a draft's assessment in $EDITOR."""
+"""``jobzone edit``: a reviewer edits a draft, or a canonical role as a new revision, in $EDITOR."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from jobzone.cli.app import (
 from jobzone.errors import EXIT_FINDINGS, ConfigError, InputError
 from jobzone.identity import reviewer_name
 from jobzone.wording import plural
-from jobzone.workflow.editing import Choice, EditOutcome, edit_in_editor
+from jobzone.workflow.editing import Choice, EditOutcome, EditResult, edit_in_editor
 
 
 def editor_command() -> list[str]:
@@ -52,43 +52,59 @@ def choose(problem: InputError) -> Choice:
 
 
 @click.command("edit")
-@click.argument("draft_id", metavar="ID")
+@click.argument("reference", metavar="ID|SLUG")
 @reviewer_option
 @json_option
 @workspace_option
-def edit_cmd(draft_id: str, reviewer: str | None, as_json: bool) -> None:
-    """Edit a draft's assessment in $EDITOR; on save it is re-validated and re-scored.
+def edit_cmd(reference: str, reviewer: str | None, as_json: bool) -> None:
+    """Edit a draft, or a canonical role as a new revision, in $EDITOR; on save it is re-validated
+    and re-scored.
 
-    Text that no longer parses is shown with the error and reopened or set aside in
-    drafts/.set-aside/; quitting the editor with an error (vim's :cq) discards the change.
-    Exit 1 when the edit was set aside or discarded, or leaves errors.
+    ID|SLUG is an open draft's id; else a canonical role's slug, whose saved change is queued as
+    a revision draft (refused while a revision of the role is open); else a draft by the start
+    of its id or its role's slug. Text that no longer parses is shown with the error and
+    reopened or set aside in drafts/.set-aside/; quitting the editor with an error (vim's :cq)
+    discards the change. Exit 1 when the edit was set aside or discarded, left errors or was
+    refused as a conflict.
     """
     name = reviewer_name(reviewer)
-    result = edit_in_editor(workflow(quiet=as_json), draft_id, name, run_editor, choose)
+    result = edit_in_editor(workflow(quiet=as_json), reference, name, run_editor, choose)
     draft = result.draft
-    errors = len(draft.findings.errors)
     if as_json:
         print_json(
             {
-                "id": draft.id,
+                "id": draft.id if draft else None,
+                "role": result.role,
                 "outcome": result.outcome.value,
                 "kept": str(result.kept) if result.kept else None,
-                "errors": errors,
-                "warnings": len(draft.findings.warnings),
+                "errors": len(draft.findings.errors) if draft else None,
+                "warnings": len(draft.findings.warnings) if draft else None,
             }
         )
-    elif result.outcome is EditOutcome.set_aside:
-        click.echo(f"set aside, draft unchanged: {result.kept}")
-    elif result.outcome is EditOutcome.discarded:
-        kept = f"; the edited text is kept in {result.kept}" if result.kept else ""
-        click.echo(f"the editor exited with an error: change discarded, draft unchanged{kept}")
-    elif result.outcome is EditOutcome.unchanged:
-        click.echo("no changes")
     else:
-        click.echo(
-            f"edited {draft.id}: {plural(errors, 'error')}, "
-            f"{plural(len(draft.findings.warnings), 'warning')}"
-        )
+        click.echo(_said(result))
     failed = result.outcome in (EditOutcome.set_aside, EditOutcome.discarded)
-    if failed or (result.outcome is EditOutcome.changed and errors):
+    if failed or (result.outcome is EditOutcome.changed and draft and draft.findings.errors):
         fail(EXIT_FINDINGS)
+
+
+def _said(result: EditResult) -> str:
+    """What became of the edit, in a line."""
+    draft, outcome = result.draft, result.outcome
+    left = "draft unchanged" if result.role is None else "nothing queued"
+    if outcome is EditOutcome.set_aside:
+        return f"set aside, {left}: {result.kept}"
+    if outcome is EditOutcome.discarded:
+        kept = f"; the edited text is kept in {result.kept}" if result.kept else ""
+        return f"the editor exited with an error: change discarded, {left}{kept}"
+    if outcome is EditOutcome.unchanged:
+        return "no changes" if result.role is None else "no changes; nothing queued"
+    assert draft is not None  # a change always leaves a draft
+    findings = (
+        f"{plural(len(draft.findings.errors), 'error')}, "
+        f"{plural(len(draft.findings.warnings), 'warning')}"
+    )
+    if result.role is None:
+        return f"edited {draft.id}: {findings}"
+    base = f" v{draft.base.version}" if draft.base else ""
+    return f"queued {draft.id}, a revision of {result.role}{base} for review: {findings}"

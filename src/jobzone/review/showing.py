@@ -247,6 +247,8 @@ def _content(draft: Draft) -> dict[str, Any]:
 
 def provenance_lines(draft: Draft) -> list[str]:
     p = draft.provenance
+    if not p.calls:  # written by hand (``jobzone edit SLUG``): no model, endpoint or prompt
+        return [f"model      {p.model}", "calls      none: no tokens used, no cost"]
     retried = sum(1 for c in p.calls if c.outcome is not CallOutcome.ok)
     cost = f"${p.cost_usd:.4f}" if p.cost_usd is not None else "unknown"
     lines = [

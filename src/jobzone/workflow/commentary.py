@@ -38,15 +38,10 @@ from jobzone.workflow.runs import (
     queue_new,
 )
 from jobzone.workflow.session import Session
-from jobzone.workspace import NAME_MAX
+from jobzone.workspace import suffixed
 
 #: A commentary draft in one of these states was closed by a reviewer: asking again is allowed.
 CLOSED = frozenset({Status.rejected, Status.changes_requested})
-
-
-def suffixed(name: str, suffix: str) -> str:
-    """``name`` + ``suffix``, ``name`` cut short so that the whole is a valid id."""
-    return name[: NAME_MAX - len(suffix)].rstrip("-") + suffix
 
 
 def regeneration_id(role: CanonicalRole, attempt: int = 1) -> str:
