@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: venv lint typecheck test demo schemas bench occupations-data clean
+.PHONY: venv browser lint typecheck test demo schemas bench occupations-data clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,13 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-test: lint typecheck
+# The review page's end-to-end tests drive a real Chromium: Debian's package, installed when
+# missing (Playwright's own browser download cannot reach its servers from these machines).
+CHROMIUM ?= /usr/bin/chromium
+browser:
+	@test -x $(CHROMIUM) || { apt-get update -q && apt-get install -y -q chromium; } >/dev/null
+
+test: lint typecheck browser
 	$(BIN)/pytest
 
 schemas: $(STAMP)
@@ -42,6 +48,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/queue_bench.py
 	$(BIN)/python bench/startup_bench.py
 	$(BIN)/python bench/occupations_bench.py
+	$(BIN)/python bench/web_bench.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis

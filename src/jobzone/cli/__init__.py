@@ -105,6 +105,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "jobzone.cli.canon:check_cmd",
         "Validate and score every canonical role; exit 1 on any error or unreadable file.",
     ),
+    "serve": (
+        "jobzone.cli.serve:serve_cmd",
+        "Review the queue in a browser: the same decisions and edits as the CLI, on a local page.",
+    ),
     "demo": (
         "jobzone.cli.demo:demo_cmd",
         "Replay the review loop (draft, review, redraft, approve) from a recording.",

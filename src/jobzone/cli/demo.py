@@ -44,8 +44,14 @@ def _environment(values: dict[str, str]) -> Iterator[None]:
     type=click.Path(file_okay=False, path_type=Path),
     help="Build the scratch workspace in this new or empty folder, and leave it there.",
 )
+@click.option(
+    "--serve",
+    is_flag=True,
+    help="Stop before the approval and open the review page on the scratch workspace "
+    "(http://127.0.0.1:8765/), its redrafted draft pending.",
+)
 @click.pass_context
-def demo_cmd(ctx: click.Context, keep: Path | None) -> None:
+def demo_cmd(ctx: click.Context, keep: Path | None, serve: bool) -> None:
     """Replay the review loop (draft, review, redraft, approve) from a recording.
 
     The openai SDK, validator, scorer, queue and canonical set all run for real in a scratch
@@ -67,7 +73,11 @@ def demo_cmd(ctx: click.Context, keep: Path | None) -> None:
         )
     scratch = keep or Path(tempfile.mkdtemp(prefix="jobzone-demo-"))
     try:
-        _replay(ctx, scratch, vcr, CannotOverwriteExistingCassetteException)
+        _replay(ctx, scratch, vcr, CannotOverwriteExistingCassetteException, approve=not serve)
+        if serve:
+            from jobzone.cli.serve import serve as serve_page
+
+            serve_page(scratch, reviewer=demo.REVIEWER, tokens=None)
     finally:
         if keep is None:
             shutil.rmtree(scratch, ignore_errors=True)
@@ -78,7 +88,9 @@ def demo_cmd(ctx: click.Context, keep: Path | None) -> None:
         )
 
 
-def _replay(ctx: click.Context, scratch: Path, vcr: Any, unrecorded: type[Exception]) -> None:
+def _replay(
+    ctx: click.Context, scratch: Path, vcr: Any, unrecorded: type[Exception], *, approve: bool
+) -> None:
     init(scratch)
     shutil.copytree(demo.ROLES, scratch / "roles", dirs_exist_ok=True)
     click.secho(
@@ -97,7 +109,7 @@ def _replay(ctx: click.Context, scratch: Path, vcr: Any, unrecorded: type[Except
     recorder = vcr.VCR(record_mode="none", match_on=["method", "path", "body"])
     try:
         with _environment(_ENV), recorder.use_cassette(str(demo.CASSETTE)) as cassette:
-            demo.play(run, scratch, click.echo)
+            demo.play(run, scratch, click.echo, approve=approve)
     except unrecorded:
         raise ConfigError(
             "the demo asked the model something its recording does not hold: re-record it "

@@ -33,9 +33,16 @@ CHANGE_NOTE = "Say more about on-call load and incident response."
 APPROVAL_NOTE = "Checked the task split and the sources."
 
 
-def play(run: Callable[[list[str]], None], workspace: Path, say: Callable[[str], None]) -> None:
+def play(
+    run: Callable[[list[str]], None],
+    workspace: Path,
+    say: Callable[[str], None],
+    *,
+    approve: bool = True,
+) -> None:
     """The review loop, one ``jobzone`` command at a time; ``run`` executes a command's
-    arguments (without ``--workspace``) and must fail loudly when the command fails."""
+    arguments (without ``--workspace``) and must fail loudly when the command fails. Without
+    ``approve`` the redrafted draft is left pending, for a reviewer to approve in the browser."""
 
     def step(*argv: str) -> None:
         say(f"\n$ jobzone {shlex.join(argv)}")
@@ -48,6 +55,7 @@ def play(run: Callable[[list[str]], None], workspace: Path, say: Callable[[str],
     step("show", draft_id)
     step("request-changes", draft_id, "--reviewer", REVIEWER, "--note", CHANGE_NOTE)
     step("redraft", draft_id)
-    step("approve", draft_id, "--reviewer", REVIEWER, "--note", APPROVAL_NOTE)
+    if approve:
+        step("approve", draft_id, "--reviewer", REVIEWER, "--note", APPROVAL_NOTE)
     step("roles")
     step("history", slug)

@@ -1,0 +1,145 @@
+"""The POSTs of the draft page: approve, reject, request changes, and edit a task in place.
+
+Each handler checks the CSRF token, reads its fields and calls the workflow function the CLI
+calls; the decision itself (what is refused and why) is the workflow's. A refusal is shown on
+the draft page in ``#message``, with 409 for a conflict and 422 for anything else the reviewer
+can fix. Success redirects (303) to the draft page with ``?done=...``, or, for an htmx edit,
+answers with the re-checked ``#assessment`` section.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Awaitable, Callable
+
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
+
+from jobzone.drafts import load_draft
+from jobzone.errors import (
+    ConflictError,
+    FindingsError,
+    InputError,
+    JobzoneError,
+    NotFoundError,
+    UnverifiedSourcesError,
+)
+from jobzone.web.draft_page import DONE, Message, build, render, resolve
+from jobzone.web.security import csrf_valid
+from jobzone.web.site import reviewer_of, site_of
+from jobzone.workflow import Workflow, review
+from jobzone.workflow.editing import apply_edit
+
+#: A decision: the workflow, the draft's id, the reviewer and the form; returns nothing.
+Decide = Callable[[Workflow, str, str, FormData], object]
+
+
+def _text(form: FormData, name: str) -> str:
+    value = form.get(name)
+    return value if isinstance(value, str) else ""
+
+
+def _refusal(exc: JobzoneError) -> tuple[Message, int]:
+    """How the page words a refusal, and its status."""
+    text = exc.message + (f". {exc.hint}" if exc.hint else "")
+    details: tuple[str, ...] = ()
+    if isinstance(exc, FindingsError):
+        details = tuple(
+            f"{f.severity.value} {f.code} at {f.path}: {f.message}" for f in exc.report.findings
+        )
+    elif isinstance(exc, UnverifiedSourcesError):
+        details = tuple(exc.paths)
+    if isinstance(exc, ConflictError):
+        return Message("conflict", text, details), 409
+    return Message("error", text, details), 422
+
+
+def _htmx(request: Request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+async def _posted(request: Request, act: Decide, done: str) -> Response:
+    """Check the token, resolve the draft, act; the page with the refusal, or a redirect."""
+    site = site_of(request)
+    form = await request.form()
+    if not csrf_valid(request, form, site.secret):
+        return PlainTextResponse(
+            "refused: the form's CSRF token is missing or does not match; reload the page", 403
+        )
+    wf = site.workflow
+    draft_id = await run_in_threadpool(resolve, wf, request.path_params["draft_id"])
+    try:
+        await run_in_threadpool(act, wf, draft_id, reviewer_of(request), form)
+    except NotFoundError:
+        raise
+    except JobzoneError as exc:
+        message, status = _refusal(exc)
+        view = await run_in_threadpool(build, wf, draft_id)
+        return render(request, view, message, status, partial=_htmx(request))
+    if _htmx(request):
+        view = await run_in_threadpool(build, wf, draft_id)
+        return render(request, view, Message("success", DONE[done]), partial=True)
+    return RedirectResponse(f"/drafts/{draft_id}?done={done}", status_code=303)
+
+
+def _approve(wf: Workflow, draft_id: str, reviewer: str, form: FormData) -> None:
+    accept = form.get("accept_warnings") is not None
+    review.approve(wf, draft_id, reviewer, _text(form, "note"), accept)
+
+
+def _reject(wf: Workflow, draft_id: str, reviewer: str, form: FormData) -> None:
+    review.reject(wf, draft_id, reviewer, _text(form, "reason"))
+
+
+def _request_changes(wf: Workflow, draft_id: str, reviewer: str, form: FormData) -> None:
+    review.request_changes(wf, draft_id, reviewer, _text(form, "note"))
+
+
+def _whole(form: FormData, name: str, index: int) -> int:
+    value = _text(form, name).strip()
+    try:
+        return int(value)
+    except ValueError:
+        raise InputError(
+            f"{value!r} is not a whole number", field=f"tasks[{index}].{name}", rule="edit.number"
+        ) from None
+
+
+def _edit_task(index: int) -> Decide:
+    """The edit of one task's time share, score and impact, applied as ``jobzone edit`` applies
+    a saved file: refused as a conflict when the draft changed since the page was opened."""
+
+    def edit(wf: Workflow, draft_id: str, reviewer: str, form: FormData) -> None:
+        values = {
+            "time_pct": _whole(form, "time_pct", index),
+            "score": _whole(form, "score", index),
+            "impact": _text(form, "impact"),
+        }
+        data = copy.deepcopy(load_draft(wf.workspace, draft_id).assessment)
+        tasks = data.get("tasks")
+        if not isinstance(tasks, list) or not 0 <= index < len(tasks):
+            raise NotFoundError(f"draft {draft_id} has no task {index}", rule="edit.task")
+        if not isinstance(tasks[index], dict):
+            raise InputError("this task is not a mapping", field=f"tasks[{index}]")
+        tasks[index].update(values)
+        apply_edit(wf, draft_id, data, reviewer, opened_sha256=_text(form, "opened"))
+
+    return edit
+
+
+def _handler(act: Decide, done: str) -> Callable[[Request], Awaitable[Response]]:
+    async def handle(request: Request) -> Response:
+        return await _posted(request, act, done)
+
+    return handle
+
+
+approve = _handler(_approve, "approved")
+reject = _handler(_reject, "rejected")
+request_changes = _handler(_request_changes, "changes_requested")
+
+
+async def edit_task(request: Request) -> Response:
+    return await _posted(request, _edit_task(request.path_params["index"]), "edited")

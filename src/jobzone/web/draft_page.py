@@ -1,0 +1,345 @@
+"""The draft page, ``GET /drafts/{id}``: everything ``jobzone show`` says, laid out for review.
+
+Each finding stands beside the field it is about: the page renders a set of *anchors* (field
+paths such as ``role.primary_function``, ``tasks[2].score`` or ``evidence.wage_trends``), and a
+finding goes to the nearest anchor at or above its path (``tasks[2].onet_tasks[0]`` to
+``tasks[2]``), or to the list at the top when none is shown. Every figure comes from the draft's
+stored score, which the workflow's check wrote; the page computes none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from jobzone.assessment import Assessment, Impact
+from jobzone.canonical import load_canonical
+from jobzone.checking import content_sha256
+from jobzone.commentary import Commentary
+from jobzone.config import load_config
+from jobzone.drafts import Draft, load_draft
+from jobzone.errors import ConfigError, InputError, JobzoneError, NotFoundError
+from jobzone.occupations.index import default_index
+from jobzone.review.queue import listing
+from jobzone.review.showing import annotated, changes, history_lines, provenance_lines
+from jobzone.review.targets import resolve_draft
+from jobzone.second_opinion import Labels, TaskOpinion, grounded, labels
+from jobzone.sources import CitedSource, cited
+from jobzone.web.site import page, site_of
+from jobzone.workflow import Workflow
+
+#: The outcomes a decision redirects with (``?done=...``), as the page words them.
+DONE = {
+    "approved": "Your approval is recorded.",
+    "rejected": "The draft is rejected.",
+    "changes_requested": "Changes are requested.",
+    "edited": "Your edit is saved; the draft was checked and scored again.",
+}
+_TASK_FIELDS = ("name", "time_pct", "score", "impact", "rationale")
+
+
+@dataclass(frozen=True)
+class FindingView:
+    severity: str
+    code: str
+    path: str
+    message: str
+
+
+@dataclass(frozen=True)
+class FieldRow:
+    """One shown field: its path (the anchor of its findings), label, text and, for a scored
+    item, its score."""
+
+    path: str
+    label: str
+    text: str
+    score: int | None = None
+
+
+@dataclass(frozen=True)
+class TaskView:
+    index: int
+    path: str
+    values: dict[str, Any]
+    opinion: TaskOpinion | None
+
+
+@dataclass(frozen=True)
+class Message:
+    """The outcome or error shown in ``#message``: kind is success, error or conflict."""
+
+    kind: str
+    text: str
+    details: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DraftView:
+    draft: Draft
+    assessment: Assessment | None
+    placed: dict[str, list[FindingView]]
+    tasks: list[TaskView]
+    labels: Labels | None
+    onet_note: str | None
+    definition: list[FieldRow]
+    #: The scored groups (protective principles, evidence, barriers), each with its rows.
+    groups: list[tuple[str, list[FieldRow]]]
+    sources: dict[str, list[CitedSource]]
+    commentary: list[tuple[str, list[str]]]
+    provenance: list[str]
+    history: list[str]
+    changes: str | None
+    #: The assessment as YAML with findings marked, for a draft that does not parse.
+    raw: str | None
+    opened: str
+    required: int
+    impacts: tuple[str, ...] = tuple(i.value for i in Impact)
+
+
+def _parsed(data: dict[str, Any]) -> Assessment | None:
+    try:
+        return Assessment.model_validate(data)
+    except ValueError:
+        return None
+
+
+def _task_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The tasks as the mapping holds them (rendered even when the rest does not parse)."""
+    tasks = data.get("tasks")
+    return [t for t in tasks if isinstance(t, dict)] if isinstance(tasks, list) else []
+
+
+def anchors(
+    tasks: list[TaskView],
+    rows: list[FieldRow],
+    sources: dict[str, list[CitedSource]],
+    commentary: list[tuple[str, list[str]]],
+) -> set[str]:
+    """The field paths the page shows, each with the findings about it; built from what is
+    shown, so that no finding is placed beside a field the page leaves out."""
+    shown = {"", "tasks", "commentary", "evidence"} | {row.path for row in rows}
+    for task in tasks:
+        shown |= {task.path, *(f"{task.path}.{name}" for name in _TASK_FIELDS)}
+    shown |= {c.path for cited_ in sources.values() for c in cited_}
+    return shown | {f"commentary.{name}" for name, _ in commentary}
+
+
+def anchor_of(path: str, shown: set[str]) -> str:
+    """The nearest shown field at or above ``path``."""
+    while path and path not in shown:
+        cut = max(path.rfind("."), path.rfind("["))
+        path = path[:cut] if cut > 0 else ""
+    return path
+
+
+def place(draft: Draft, shown: set[str]) -> dict[str, list[FindingView]]:
+    placed: dict[str, list[FindingView]] = {}
+    found = [("error", f) for f in draft.findings.errors]
+    found += [("warning", f) for f in draft.findings.warnings]
+    for severity, f in found:
+        view = FindingView(severity, f.code, f.path, f.message)
+        placed.setdefault(anchor_of(f.path, shown), []).append(view)
+    return placed
+
+
+def _labels(assessment: Assessment | None) -> tuple[Labels | None, str | None]:
+    """The O*NET second opinion of a grounded assessment, or why it is missing."""
+    if assessment is None or not grounded(assessment):
+        return None, None
+    try:
+        return labels(assessment, default_index()), None
+    except ConfigError as exc:
+        return None, f"The O*NET data cannot be read: {exc.message}"
+
+
+def _definition(a: Assessment) -> list[FieldRow]:
+    role = a.role
+    occupation = (
+        f"{role.occupation.code} {role.occupation.title} ({role.occupation.match.value})"
+        if role.occupation
+        else "none named"
+    )
+    return [
+        FieldRow("title", "Title", a.title),
+        FieldRow("slug", "Slug", a.slug),
+        FieldRow("assessed_on", "Assessed on", str(a.assessed_on)),
+        FieldRow("rubric", "Rubric", a.rubric),
+        *(
+            FieldRow(f"role.{name}", _title(role, name), str(getattr(role, name)))
+            for name in ("seniority", "primary_function", "not_this_role", "typical_experience")
+        ),
+        FieldRow("role.seniority_note", "Seniority note", role.seniority_note),
+        FieldRow("role.occupation", "O*NET occupation", occupation),
+        FieldRow("reinstatement", "Reinstatement (new tasks)", _reinstatement(a)),
+        FieldRow("override", "Assessor override", _override(a)),
+    ]
+
+
+def _reinstatement(a: Assessment) -> str:
+    return f"{'yes' if a.reinstatement.new_tasks else 'no'}: {a.reinstatement.rationale}"
+
+
+def _override(a: Assessment) -> str:
+    o = a.override
+    return "none" if o is None else f"AIJRI {o.aijri} by {o.by} on {o.on}: {o.justification}"
+
+
+def _title(model: BaseModel, name: str) -> str:
+    return type(model).model_fields[name].title or name.replace("_", " ").capitalize()
+
+
+def _groups(a: Assessment) -> list[tuple[str, list[FieldRow]]]:
+    """Protective principles (with the growth correlation), evidence and barriers."""
+    shown = []
+    for heading, group, text in (
+        ("Protective principles", "protective", "rationale"),
+        ("Evidence", "evidence", "text"),
+        ("Barriers", "barriers", "rationale"),
+    ):
+        model = getattr(a, group)
+        rows = [
+            FieldRow(f"{group}.{name}", _title(model, name), getattr(item, text), item.score)
+            for name, item in ((n, getattr(model, n)) for n in type(model).model_fields)
+        ]
+        shown.append((heading, rows))
+    growth = FieldRow("growth", "AI growth correlation", a.growth.rationale, a.growth.score)
+    shown[0][1].append(growth)
+    return shown
+
+
+def _commentary(data: dict[str, Any]) -> list[tuple[str, list[str]]]:
+    raw = data.get("commentary")
+    raw = raw if isinstance(raw, dict) else {}
+    sections = []
+    for name in Commentary.model_fields:
+        value = raw.get(name)
+        if name == "written_against" or value is None:
+            continue
+        items = value if isinstance(value, list) else [value]
+        sections.append(
+            (
+                name,
+                [
+                    f"{i.get('slug')}: {i.get('reason')}" if isinstance(i, dict) else str(i)
+                    for i in items
+                ],
+            )
+        )
+    return sections
+
+
+def _changes(wf: Workflow, draft: Draft) -> str | None:
+    try:
+        found = changes(wf.workspace, draft, lambda: load_canonical(wf.workspace))
+    except JobzoneError as exc:
+        return f"the changes cannot be shown: {exc.message}"
+    return None if found is None else found.text()
+
+
+def _neighbours(wf: Workflow, draft_id: str) -> tuple[str | None, str | None]:
+    """The drafts waiting for review before and after this one, in the queue's order (for ``j``
+    and ``k``). A draft that no longer waits (just approved, say) is followed by the first that
+    still does."""
+    ids = [row.id for row in listing(wf.workspace).rows if row.status.is_open]
+    if draft_id not in ids:
+        return None, ids[0] if ids else None
+    at = ids.index(draft_id)
+    return (ids[at - 1] if at > 0 else None), (ids[at + 1] if at + 1 < len(ids) else None)
+
+
+def build(wf: Workflow, draft_id: str) -> DraftView:
+    """Everything the page shows of a draft; a NotFoundError when there is no such draft."""
+    wf.recover_if_needed()
+    draft = load_draft(wf.workspace, draft_id)
+    data = draft.assessment
+    assessment = _parsed(data)
+    found, note = _labels(assessment)
+    opinions = found.tasks if found is not None else ()
+    tasks = [
+        TaskView(i, f"tasks[{i}]", t, opinions[i] if i < len(opinions) else None)
+        for i, t in enumerate(_task_rows(data))
+    ]
+    definition = _definition(assessment) if assessment is not None else []
+    groups = _groups(assessment) if assessment is not None else []
+    sources: dict[str, list[CitedSource]] = {}
+    for source in cited(assessment) if assessment is not None else ():
+        sources.setdefault(source.dimension, []).append(source)
+    commentary = _commentary(data) if assessment is not None else []
+    rows = definition + [row for _, group in groups for row in group]
+    every = [("error", f) for f in draft.findings.errors]
+    every += [("warning", f) for f in draft.findings.warnings]
+    return DraftView(
+        draft=draft,
+        assessment=assessment,
+        placed=place(draft, anchors(tasks, rows, sources, commentary)),
+        tasks=tasks,
+        labels=found,
+        onet_note=note,
+        definition=definition,
+        groups=groups,
+        sources=sources,
+        commentary=commentary,
+        provenance=provenance_lines(draft),
+        history=history_lines(draft.history),
+        changes=_changes(wf, draft),
+        raw=annotated(data, every) if assessment is None else None,
+        opened=content_sha256(data),
+        required=load_config(wf.workspace).approvals_required,
+    )
+
+
+def resolve(wf: Workflow, reference: str) -> str:
+    """The draft id a URL names, checked as the CLI checks one; NotFoundError for anything
+    that names no single draft (a malformed id or an ambiguous start included)."""
+    try:
+        return resolve_draft(wf.workspace, reference)
+    except NotFoundError:
+        raise
+    except InputError as exc:
+        raise NotFoundError(exc.detail, rule=exc.rule) from None
+
+
+def render(
+    request: Request,
+    view: DraftView,
+    message: Message | None = None,
+    status: int = 200,
+    *,
+    partial: bool = False,
+) -> Response:
+    """The page, or (``partial``, for htmx) only its ``#assessment`` section."""
+    template = "assessment.html.j2" if partial else "draft.html.j2"
+    return page(request, template, status, view=view, message=message)
+
+
+def done_message(request: Request) -> Message | None:
+    done = request.query_params.get("done", "")
+    return Message("success", DONE[done]) if done in DONE else None
+
+
+async def show(request: Request) -> Response:
+    """The page of a draft; a unique start of its id or its role's slug redirects to it."""
+    wf = site_of(request).workflow
+    reference = request.path_params["draft_id"]
+    draft_id = await run_in_threadpool(resolve, wf, reference)
+    if draft_id != reference:
+        return RedirectResponse(f"/drafts/{draft_id}", status_code=303)
+    view = await run_in_threadpool(build, wf, draft_id)
+    return render(request, view, done_message(request))
+
+
+async def neighbour(request: Request) -> Response:
+    """``/drafts/ID/next`` and ``/previous``: the draft waiting before or after this one (the
+    queue when there is none). Looked up only when asked, so a draft's page never lists the
+    queue."""
+    wf = site_of(request).workflow
+    draft_id = await run_in_threadpool(resolve, wf, request.path_params["draft_id"])
+    previous, following = await run_in_threadpool(_neighbours, wf, draft_id)
+    target = following if request.url.path.endswith("/next") else previous
+    return RedirectResponse(f"/drafts/{target}" if target else "/", status_code=303)
