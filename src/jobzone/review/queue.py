@@ -160,7 +160,9 @@ def rows(workspace: Workspace) -> Listing:
             stat = entry.stat(follow_symlinks=False)
             key = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
             row = _cached_row(old.get(name), key)
-            if row is None:
+            if row is not None:
+                fresh[name] = old[name]  # as the index holds it: no need to write it again
+            else:
                 from jobzone.drafts import load_draft
 
                 try:
@@ -169,7 +171,7 @@ def rows(workspace: Workspace) -> Listing:
                     result.unreadable.append(exc)
                     continue
                 changed = True
-            fresh[name] = {"key": key, "row": row.to_json()}
+                fresh[name] = {"key": key, "row": row.to_json()}
             result.rows.append(row)
     if changed or fresh.keys() != old.keys():
         payload = json.dumps({"version": INDEX_VERSION, "entries": fresh}, separators=(",", ":"))
