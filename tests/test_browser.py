@@ -20,6 +20,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from jobzone.drafts import Kind
 from jobzone.web.app import create_app
+from jobzone.workflow.drafting import guidance
 
 from .conftest import REPO
 from .factories import NEW_SLUG, make_draft, read_draft
@@ -224,3 +225,22 @@ def test_a_state_change_without_the_csrf_token_is_refused(
 
     assert response.status == 403
     assert read_draft(workspace, draft_id).approvals == []
+
+
+def test_a_field_comment_reaches_the_redrafts_guidance(
+    workspace: Path, served: Served, page: Page
+) -> None:
+    draft_id = new_draft(workspace, "comment", kind=Kind.new)
+    page.goto(f"{served.url}/drafts/{draft_id}")
+
+    form = page.locator("form#request-changes")
+    form.locator("textarea[name=note]").fill("Tighten the task list.")
+    form.locator("select[name=comment_field]").first.select_option("tasks[2].score")
+    form.locator("input[name=comment_text]").first.fill("Monitoring is more automated than 3.")
+    form.locator("button#request-changes-button").click()
+
+    expect(page.locator("#message")).to_have_attribute("data-kind", "success")
+    expect(page.locator("#status")).to_contain_text("changes requested")
+    said = guidance(read_draft(workspace, draft_id), None)
+    assert "Tighten the task list." in said
+    assert "On tasks[2].score: Monitoring is more automated than 3." in said

@@ -80,10 +80,24 @@ def reject_cmd(draft_id: str, reviewer: str | None, reason: str, as_json: bool) 
 @click.argument("draft_id", metavar="ID")
 @reviewer_option
 @click.option("--note", required=True, help="What should change; guides `jobzone redraft`.")
+@click.option(
+    "--on",
+    "comments",
+    nargs=2,
+    multiple=True,
+    metavar="FIELD TEXT",
+    help="A comment on one field, e.g. --on 'tasks[2].score' 'the evidence says 3'; repeatable.",
+)
 @json_option
 @workspace_option
-def request_changes_cmd(draft_id: str, reviewer: str | None, note: str, as_json: bool) -> None:
+def request_changes_cmd(
+    draft_id: str,
+    reviewer: str | None,
+    note: str,
+    comments: tuple[tuple[str, str], ...],
+    as_json: bool,
+) -> None:
     """Ask for changes; `jobzone redraft` or `jobzone edit` answer them."""
     name = reviewer_name(reviewer)
-    draft = review.request_changes(workflow(quiet=as_json), draft_id, name, note)
+    draft = review.request_changes(workflow(quiet=as_json), draft_id, name, note, comments)
     _decided(draft, as_json, "asked for changes to")

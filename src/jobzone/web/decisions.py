@@ -94,7 +94,14 @@ def _reject(wf: Workflow, draft_id: str, reviewer: str, form: FormData) -> None:
 
 
 def _request_changes(wf: Workflow, draft_id: str, reviewer: str, form: FormData) -> None:
-    review.request_changes(wf, draft_id, reviewer, _text(form, "note"))
+    """The note, and each field comment the form filled in (a field chosen, a comment typed)."""
+    paths, texts = form.getlist("comment_field"), form.getlist("comment_text")
+    comments = [
+        (str(path), str(text))
+        for path, text in zip(paths, texts, strict=False)
+        if str(path) and str(text).strip()
+    ]
+    review.request_changes(wf, draft_id, reviewer, _text(form, "note"), comments)
 
 
 def _whole(form: FormData, name: str, index: int) -> int:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from jobzone.assessment import Assessment
 from jobzone.checking import Checked
 from jobzone.config import load_config
 from jobzone.documents import file_sha256
-from jobzone.drafts import Approval, Draft, Kind, Status
+from jobzone.drafts import Approval, Draft, Kind, Status, load_draft
 from jobzone.errors import ConflictError, FindingsError, InputError
 from jobzone.history import Acknowledgement, Action, now
 from jobzone.review.targets import resolve_draft
@@ -160,10 +163,54 @@ def reject(wf: Workflow, reference: str, reviewer: str, reason: str) -> Draft:
     return _decide(wf, reference, reviewer, reason, Status.rejected, Action.rejected)
 
 
-def request_changes(wf: Workflow, reference: str, reviewer: str, note: str) -> Draft:
-    """Ask for changes; ``redraft`` takes the notes as guidance, or a reviewer edits."""
+#: A field a comment can be attached to: ``tasks[3].score``, ``evidence.wage_trends``, ``role``.
+_FIELD_PATH = re.compile(r"^[a-z_]+(\[[0-9]+\])?(\.[a-z_]+(\[[0-9]+\])?)*$")
+
+
+def _field_exists(data: Any, path: str) -> bool:
+    """Whether ``path`` names a part of the assessment mapping ``data``."""
+    node = data
+    for name, index in re.findall(r"([a-z_]+)(?:\[([0-9]+)\])?", path):
+        if not isinstance(node, dict) or name not in node:
+            return False
+        node = node[name]
+        if index:
+            if not isinstance(node, list) or int(index) >= len(node):
+                return False
+            node = node[int(index)]
+    return True
+
+
+def request_changes(
+    wf: Workflow,
+    reference: str,
+    reviewer: str,
+    note: str,
+    comments: Sequence[tuple[str, str]] = (),
+) -> Draft:
+    """Ask for changes; ``redraft`` takes the notes as guidance, or a reviewer edits. Each of
+    ``comments`` is (field path, comment): a line of the note that names the field it is about,
+    so the redraft's guidance says which part to change."""
+    lines = [note.strip()] if note.strip() else []
+    if comments:
+        data = load_draft(wf.workspace, resolve_draft(wf.workspace, reference)).assessment
+        for path, comment in comments:
+            if not _FIELD_PATH.match(path) or not _field_exists(data, path):
+                raise InputError(
+                    f"{path!r} is no field of this draft's assessment (fields look like "
+                    "tasks[2].score)",
+                    field="comment",
+                    rule="review.field",
+                )
+            if comment.strip():
+                lines.append(f"On {path}: {' '.join(comment.split())}")
     return _decide(
-        wf, reference, reviewer, note, Status.changes_requested, Action.changes_requested
+        wf,
+        reference,
+        reviewer,
+        "\n".join(lines),
+        Status.changes_requested,
+        Action.changes_requested,
     )
 
 
