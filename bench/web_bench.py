@@ -69,7 +69,7 @@ def ok(client: TestClient, method: str, url: str, **kwargs: object) -> str:
 
 
 def run(root: Path, runs: int) -> dict[str, list[float]]:
-    client = TestClient(create_app(root, reviewer="bench"))
+    client = TestClient(create_app(root, reviewer="bench"), base_url="http://127.0.0.1:8765")
     ok(client, "GET", "/")  # builds the queue index: the cold request
     draft = "draft-000000"
     page = ok(client, "GET", f"/drafts/{draft}")

@@ -244,3 +244,24 @@ def test_a_field_comment_reaches_the_redrafts_guidance(
     said = guidance(read_draft(workspace, draft_id), None)
     assert "Tighten the task list." in said
     assert "On tasks[2].score: Monitoring is more automated than 3." in said
+
+
+# -- sources ----------------------------------------------------------------------------------
+
+
+def test_verify_a_source_by_its_button(workspace: Path, served: Served, page: Page) -> None:
+    draft_id = new_draft(workspace, "verify", kind=Kind.new)
+    path = "evidence.wage_trends.sources[0]"
+    page.goto(f"{served.url}/drafts/{draft_id}")
+    item = page.locator(f"li[data-field='{path}']")
+    expect(item).to_contain_text("not verified")
+
+    page.locator(f"form.verify-source[data-path='{path}'] button[type=submit]").click()
+
+    expect(page.locator("#message")).to_have_attribute("data-kind", "success")
+    expect(page.locator(f"li[data-field='{path}']")).to_contain_text(f"verified by {REVIEWER} on")
+    expect(page.locator("li[data-field='evidence.wage_trends.sources[1]']")).to_contain_text(
+        "not verified"
+    )
+    source = read_draft(workspace, draft_id).assessment["evidence"]["wage_trends"]["sources"][0]
+    assert source["verified_by"] == REVIEWER

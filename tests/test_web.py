@@ -45,7 +45,7 @@ def client(workspace: Path) -> Client:
 
     def make(tokens: dict[str, str] | None = None) -> TestClient:
         app = create_app(workspace, reviewer="Ann", tokens=tokens)
-        return TestClient(app, follow_redirects=False)
+        return TestClient(app, base_url="http://127.0.0.1:8765", follow_redirects=False)
 
     return make
 
@@ -485,3 +485,36 @@ def test_demo_serve_leaves_the_redraft_pending_for_the_page(
     assert result.exit_code == 0, result.output
     assert served == [(demo.REVIEWER, ["pending"])]
     assert not list((keep / "roles").glob("site-reliability*.yaml"))
+
+
+@pytest.mark.parametrize("host", ["evil.example", "127.0.0.1.evil.example", "10.0.0.5:8765"])
+def test_a_page_served_on_loopback_answers_only_to_loopback_names(
+    workspace: Path, host: str
+) -> None:
+    """DNS rebinding: another site's name pointed at 127.0.0.1 reads nothing."""
+    make_draft(workspace, "secret-draft")
+    app = create_app(workspace, reviewer="Ann")
+    browser = TestClient(app, base_url=f"http://{host}", follow_redirects=False)
+
+    answer = browser.get("/drafts/secret-draft")
+
+    assert answer.status_code == 421
+    assert "secret" not in answer.text
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1:8765", "localhost:8765", "[::1]:8765", "LOCALHOST"])
+def test_loopback_names_are_answered(workspace: Path, host: str) -> None:
+    app = create_app(workspace, reviewer="Ann")
+    answer = TestClient(app, base_url=f"http://{host}").get("/")
+    assert answer.status_code == 200
+
+
+def test_the_commentary_shows_its_references_filled_from_the_score(
+    workspace: Path, client: Client
+) -> None:
+    draft = make_draft(workspace, "filled")
+    assert "{{ aijri }}" in str(draft.assessment["commentary"])
+    html, _ = open_page(client(), draft.id)
+    commentary = html[html.index('id="commentary"') :]
+    assert "{{" not in commentary and "{{ aijri" not in commentary
+    assert str(draft.score.aijri if draft.score else "") in commentary

@@ -170,7 +170,7 @@ def _base_of(
     )
 
 
-def _filled(assessment: Assessment | None, canonical: CanonicalSet) -> Callable[[str], str]:
+def filled(assessment: Assessment | None, canonical: CanonicalSet) -> Callable[[str], str]:
     """How to show a commentary text: its references filled from the assessment's score, or
     as written when it cannot be scored."""
     scored = score_or_none(assessment) if assessment is not None else None
@@ -206,8 +206,8 @@ def _sections(base: Assessment, draft: Draft, canonical: CanonicalSet) -> tuple[
         mine: Assessment | None = Assessment.model_validate(draft.assessment)
     except ValueError:
         mine = None
-    before = _section_texts(base.commentary, _filled(base, canonical))
-    after = _section_texts(draft.assessment.get("commentary"), _filled(mine, canonical))
+    before = _section_texts(base.commentary, filled(base, canonical))
+    after = _section_texts(draft.assessment.get("commentary"), filled(mine, canonical))
     return tuple(SectionChange(name, before[name], after[name]) for name in before)
 
 

@@ -21,7 +21,7 @@ from jobzone.web import decisions
 from jobzone.web.draft_page import neighbour, show
 from jobzone.web.login import RequireLogin, login
 from jobzone.web.queue_page import queue
-from jobzone.web.security import BodyTooLargeError, Guard, too_large
+from jobzone.web.security import LOOPBACK_HOSTS, BodyTooLargeError, Guard, too_large
 from jobzone.web.site import Site, page
 from jobzone.workflow import Workflow
 from jobzone.workspace import Workspace
@@ -51,11 +51,16 @@ def create_app(
         Route(f"{draft}/reject", decisions.reject, methods=["POST"]),
         Route(f"{draft}/request-changes", decisions.request_changes, methods=["POST"]),
         Route(draft + "/tasks/{index:int}", decisions.edit_task, methods=["POST"]),
+        Route(f"{draft}/text", decisions.edit_text, methods=["POST"]),
+        Route(f"{draft}/sources/verify", decisions.verify_sources, methods=["POST"]),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(Guard), Middleware(RequireLogin)],
+        middleware=[
+            Middleware(Guard, hosts=LOOPBACK_HOSTS if tokens is None else None),
+            Middleware(RequireLogin),
+        ],
         exception_handlers={NotFoundError: not_found, 404: not_found, BodyTooLargeError: too_large},
     )
     workflow = Workflow(Workspace.locate(workspace_root))

@@ -1,4 +1,5 @@
-"""The POSTs of the draft page: approve, reject, request changes, and edit a task in place.
+"""The POSTs of the draft page: approve, reject, request changes, edit a task or a text in
+place, and record sources as verified.
 
 Each handler checks the CSRF token, reads its fields and calls the workflow function the CLI
 calls; the decision itself (what is refused and why) is the workflow's. A refusal is shown on
@@ -10,7 +11,9 @@ answers with the re-checked ``#assessment`` section.
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
@@ -26,14 +29,20 @@ from jobzone.errors import (
     NotFoundError,
     UnverifiedSourcesError,
 )
-from jobzone.web.draft_page import DONE, Message, build, render, resolve
+from jobzone.web.draft_page import DONE, ROLE_TEXT, TASK_TEXT, Message, build, render, resolve
 from jobzone.web.security import csrf_valid
 from jobzone.web.site import reviewer_of, site_of
 from jobzone.workflow import Workflow, review
 from jobzone.workflow.editing import apply_edit
+from jobzone.workflow.sources import verify
 
-#: A decision: the workflow, the draft's id, the reviewer and the form; returns nothing.
-Decide = Callable[[Workflow, str, str, FormData], object]
+#: A decision: the workflow, the draft's id, the reviewer and the form; returns the outcome to
+#: show (a key of DONE) when it is not the handler's usual one, else None.
+Decide = Callable[[Workflow, str, str, FormData], str | None]
+#: The fields a text edit may name: the role's prose, and a task's name or rationale.
+_TEXT_FIELD = re.compile(
+    rf"role\.(?:{'|'.join(ROLE_TEXT)})|tasks\[(?P<index>[0-9]{{1,4}})\]\.(?:{'|'.join(TASK_TEXT)})"
+)
 
 
 def _text(form: FormData, name: str) -> str:
@@ -71,13 +80,14 @@ async def _posted(request: Request, act: Decide, done: str) -> Response:
     wf = site.workflow
     draft_id = await run_in_threadpool(resolve, wf, request.path_params["draft_id"])
     try:
-        await run_in_threadpool(act, wf, draft_id, reviewer_of(request), form)
+        outcome = await run_in_threadpool(act, wf, draft_id, reviewer_of(request), form)
     except NotFoundError:
         raise
     except JobzoneError as exc:
         message, status = _refusal(exc)
         view = await run_in_threadpool(build, wf, draft_id)
         return render(request, view, message, status, partial=_htmx(request))
+    done = outcome or done
     if _htmx(request):
         view = await run_in_threadpool(build, wf, draft_id)
         return render(request, view, Message("success", DONE[done]), partial=True)
@@ -114,11 +124,20 @@ def _whole(form: FormData, name: str, index: int) -> int:
         ) from None
 
 
+def _save(wf: Workflow, draft_id: str, data: dict[str, Any], reviewer: str, form: FormData) -> str:
+    """Apply an edit as ``jobzone edit`` applies a saved file: refused as a conflict when the
+    draft changed since the page was opened, and nothing done when the text is as it was."""
+    if data == load_draft(wf.workspace, draft_id).assessment:
+        return "unchanged"
+    apply_edit(wf, draft_id, data, reviewer, opened_sha256=_text(form, "opened"))
+    return "edited"
+
+
 def _edit_task(index: int) -> Decide:
     """The edit of one task's time share, score and impact, applied as ``jobzone edit`` applies
     a saved file: refused as a conflict when the draft changed since the page was opened."""
 
-    def edit(wf: Workflow, draft_id: str, reviewer: str, form: FormData) -> None:
+    def edit(wf: Workflow, draft_id: str, reviewer: str, form: FormData) -> str:
         values = {
             "time_pct": _whole(form, "time_pct", index),
             "score": _whole(form, "score", index),
@@ -131,9 +150,48 @@ def _edit_task(index: int) -> Decide:
         if not isinstance(tasks[index], dict):
             raise InputError("this task is not a mapping", field=f"tasks[{index}]")
         tasks[index].update(values)
-        apply_edit(wf, draft_id, data, reviewer, opened_sha256=_text(form, "opened"))
+        return _save(wf, draft_id, data, reviewer, form)
 
     return edit
+
+
+def _edit_text(wf: Workflow, draft_id: str, reviewer: str, form: FormData) -> str:
+    """One text of the draft (``field``, e.g. ``role.primary_function`` or
+    ``tasks[2].rationale``) set to ``value``, with the line ends a browser sends made plain."""
+    field = _text(form, "field")
+    match = _TEXT_FIELD.fullmatch(field)
+    if match is None:
+        raise InputError(
+            "not a text the page edits; it edits the role's primary function, what the role is "
+            "not, typical experience and seniority note, and each task's name and rationale",
+            field=field or "field",
+            rule="edit.field",
+        )
+    value = _text(form, "value").replace("\r\n", "\n").replace("\r", "\n")
+    data = copy.deepcopy(load_draft(wf.workspace, draft_id).assessment)
+    if match["index"] is None:
+        holder, name = data.get("role"), field.removeprefix("role.")
+        where = "role"
+    else:
+        index = int(match["index"])
+        tasks = data.get("tasks")
+        if not isinstance(tasks, list) or not index < len(tasks):
+            raise NotFoundError(f"draft {draft_id} has no task {index}", rule="edit.task")
+        holder, name = tasks[index], field.rsplit(".", 1)[1]
+        where = f"tasks[{index}]"
+    if not isinstance(holder, dict):
+        raise InputError(f"{where} is not a mapping", field=where)
+    holder[name] = value
+    return _save(wf, draft_id, data, reviewer, form)
+
+
+def _verify_sources(wf: Workflow, draft_id: str, reviewer: str, form: FormData) -> str:
+    """The sources at ``path`` (one or more), or with ``all=yes`` every one not yet verified,
+    recorded as checked by the reviewer today, as ``jobzone verify`` records them."""
+    every = _text(form, "all") == "yes"
+    paths = [] if every else [str(p) for p in form.getlist("path")]
+    verify(wf, draft_id, paths, reviewer, every=every)
+    return "verified"
 
 
 def _handler(act: Decide, done: str) -> Callable[[Request], Awaitable[Response]]:
@@ -150,3 +208,7 @@ request_changes = _handler(_request_changes, "changes_requested")
 
 async def edit_task(request: Request) -> Response:
     return await _posted(request, _edit_task(request.path_params["index"]), "edited")
+
+
+edit_text = _handler(_edit_text, "edited")
+verify_sources = _handler(_verify_sources, "verified")

@@ -9,7 +9,9 @@ stored score, which the workflow's check wrote; the page computes none.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from pydantic import BaseModel
@@ -18,15 +20,16 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from jobzone.assessment import Assessment, Impact
-from jobzone.canonical import load_canonical
+from jobzone.canonical import CanonicalSet, load_canonical
+from jobzone.career import CareerContext, attribution, career_context, without_figures
 from jobzone.checking import content_sha256
 from jobzone.commentary import Commentary
 from jobzone.config import load_config
-from jobzone.drafts import Draft, load_draft
+from jobzone.drafts import Draft, Kind, load_draft
 from jobzone.errors import ConfigError, InputError, JobzoneError, NotFoundError
 from jobzone.occupations.index import default_index
 from jobzone.review.queue import listing
-from jobzone.review.showing import annotated, changes, history_lines, provenance_lines
+from jobzone.review.showing import annotated, changes, filled, history_lines, provenance_lines
 from jobzone.review.targets import resolve_draft
 from jobzone.second_opinion import Labels, TaskOpinion, grounded, labels
 from jobzone.sources import CitedSource, cited
@@ -39,8 +42,14 @@ DONE = {
     "rejected": "The draft is rejected.",
     "changes_requested": "Changes are requested.",
     "edited": "Your edit is saved; the draft was checked and scored again.",
+    "unchanged": "Nothing was saved: the text is as it was.",
+    "verified": "Your check of the sources is recorded; the draft was checked again.",
 }
 _TASK_FIELDS = ("name", "time_pct", "score", "impact", "rationale")
+#: The role definition's prose, each edited in place by a form of its own.
+ROLE_TEXT = ("primary_function", "not_this_role", "typical_experience", "seniority_note")
+#: A task's prose, edited in place as the role's is.
+TASK_TEXT = ("name", "rationale")
 
 
 @dataclass(frozen=True)
@@ -99,7 +108,22 @@ class DraftView:
     raw: str | None
     opened: str
     required: int
+    #: The occupation's figures, as the published page shows them; None without an occupation.
+    career: CareerContext | None = None
+    #: The notices the career figures' data asks for.
+    notices: tuple[str, ...] = ()
+    role_text: tuple[str, ...] = tuple(f"role.{name}" for name in ROLE_TEXT)
     impacts: tuple[str, ...] = tuple(i.value for i in Impact)
+
+    @property
+    def unverified(self) -> int:
+        return sum(not c.verified for shown in self.sources.values() for c in shown)
+
+    @property
+    def verifiable(self) -> bool:
+        """Whether the page offers to verify sources: an open draft that brings its own (a
+        commentary draft's are the canonical version's)."""
+        return self.draft.status.is_open and self.draft.kind is not Kind.commentary
 
 
 def _parsed(data: dict[str, Any]) -> Assessment | None:
@@ -158,6 +182,24 @@ def _labels(assessment: Assessment | None) -> tuple[Labels | None, str | None]:
         return None, f"The O*NET data cannot be read: {exc.message}"
 
 
+def _career(
+    canonical: Callable[[], CanonicalSet], a: Assessment | None
+) -> tuple[CareerContext | None, tuple[str, ...]]:
+    """The career context of the role's occupation, looked up now as the published page does;
+    the occupation as named, with why, when the data or the canonical set cannot be read."""
+    if a is None or a.role.occupation is None:
+        return None, ()
+    try:
+        others = canonical().without(a.slug)
+        found = career_context(a, others, default_index())
+    except ConfigError as exc:
+        return without_figures(a, f"The O*NET data cannot be read: {exc.message}"), ()
+    except JobzoneError as exc:
+        return without_figures(a, f"The career context cannot be shown: {exc.message}"), ()
+    shown = found is not None and bool(found.facts)
+    return found, attribution(onet=shown, labels=False, bls=shown)
+
+
 def _definition(a: Assessment) -> list[FieldRow]:
     role = a.role
     occupation = (
@@ -213,7 +255,8 @@ def _groups(a: Assessment) -> list[tuple[str, list[FieldRow]]]:
     return shown
 
 
-def _commentary(data: dict[str, Any]) -> list[tuple[str, list[str]]]:
+def _commentary(data: dict[str, Any], fill: Callable[[str], str]) -> list[tuple[str, list[str]]]:
+    """The commentary's sections, their references filled as the published page fills them."""
     raw = data.get("commentary")
     raw = raw if isinstance(raw, dict) else {}
     sections = []
@@ -226,7 +269,9 @@ def _commentary(data: dict[str, Any]) -> list[tuple[str, list[str]]]:
             (
                 name,
                 [
-                    f"{i.get('slug')}: {i.get('reason')}" if isinstance(i, dict) else str(i)
+                    f"{i.get('slug')}: {fill(str(i.get('reason')))}"
+                    if isinstance(i, dict)
+                    else fill(str(i))
                     for i in items
                 ],
             )
@@ -234,9 +279,9 @@ def _commentary(data: dict[str, Any]) -> list[tuple[str, list[str]]]:
     return sections
 
 
-def _changes(wf: Workflow, draft: Draft) -> str | None:
+def _changes(wf: Workflow, draft: Draft, canonical: Callable[[], CanonicalSet]) -> str | None:
     try:
-        found = changes(wf.workspace, draft, lambda: load_canonical(wf.workspace))
+        found = changes(wf.workspace, draft, canonical)
     except JobzoneError as exc:
         return f"the changes cannot be shown: {exc.message}"
     return None if found is None else found.text()
@@ -258,6 +303,8 @@ def build(wf: Workflow, draft_id: str) -> DraftView:
     wf.recover_if_needed()
     draft = load_draft(wf.workspace, draft_id)
     data = draft.assessment
+    # The canonical set, read once, and only if some part of the page needs it.
+    canonical = cache(lambda: load_canonical(wf.workspace))
     assessment = _parsed(data)
     found, note = _labels(assessment)
     opinions = found.tasks if found is not None else ()
@@ -270,10 +317,13 @@ def build(wf: Workflow, draft_id: str) -> DraftView:
     sources: dict[str, list[CitedSource]] = {}
     for source in cited(assessment) if assessment is not None else ():
         sources.setdefault(source.dimension, []).append(source)
-    commentary = _commentary(data) if assessment is not None else []
+    commentary = (
+        _commentary(data, filled(assessment, canonical())) if assessment is not None else []
+    )
     rows = definition + [row for _, group in groups for row in group]
     every = [("error", f) for f in draft.findings.errors]
     every += [("warning", f) for f in draft.findings.warnings]
+    career, notices = _career(canonical, assessment)
     return DraftView(
         draft=draft,
         assessment=assessment,
@@ -287,10 +337,12 @@ def build(wf: Workflow, draft_id: str) -> DraftView:
         commentary=commentary,
         provenance=provenance_lines(draft),
         history=history_lines(draft.history),
-        changes=_changes(wf, draft),
+        changes=_changes(wf, draft, canonical),
         raw=annotated(data, every) if assessment is None else None,
         opened=content_sha256(data),
         required=load_config(wf.workspace).approvals_required,
+        career=career,
+        notices=notices,
     )
 
 

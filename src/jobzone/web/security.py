@@ -87,10 +87,17 @@ class Guard:
 
     app: ASGIApp
     limit: int = BODY_LIMIT
+    #: The host names requests may be addressed to (any, when None). A page served on loopback
+    #: answers only to loopback names: a web page elsewhere that points its own name at
+    #: 127.0.0.1 (DNS rebinding) must not read the drafts.
+    hosts: frozenset[str] | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        if self.hosts is not None and _host(scope) not in self.hosts:
+            await _plain(send, 421, "this review page answers only at its own loopback address")
             return
         cookie = _cookie(scope, CSRF_COOKIE)
         fresh = None if cookie else secrets.token_urlsafe(24)
@@ -119,6 +126,21 @@ class Guard:
             await _plain(headed, 413, "request body too large")
             return
         await self.app(scope, limited, headed)
+
+
+#: The names a page served on loopback answers to.
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def _host(scope: Scope) -> str:
+    """The request's Host header without its port (and without the brackets of an IPv6 one)."""
+    for key, value in scope.get("headers", []):
+        if key == b"host":
+            host = str(value.decode("latin-1")).strip().lower()
+            if host.startswith("["):
+                return host[1 : host.find("]")] if "]" in host else host
+            return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    return ""
 
 
 def _declared_length(scope: Scope) -> int:
