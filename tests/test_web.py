@@ -471,19 +471,19 @@ def test_serve_prints_where_and_runs_uvicorn(
 def test_demo_serve_leaves_the_redraft_pending_for_the_page(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    served: list[tuple[str, list[str]]] = []
+    served: list[tuple[str, list[str], int]] = []
 
-    def serve(root: Path, *, reviewer: str, tokens: dict[str, str] | None) -> None:
+    def serve(root: Path, *, reviewer: str, tokens: dict[str, str] | None, port: int) -> None:
         drafts = [yaml.safe_load(p.read_text("utf-8")) for p in (root / "drafts").glob("*.yaml")]
-        served.append((reviewer, [d["status"] for d in drafts]))
+        served.append((reviewer, [d["status"] for d in drafts], port))
 
     monkeypatch.setattr("jobzone.cli.serve.serve", serve)
     keep = tmp_path / "demo"
     result = CliRunner().invoke(
-        cli, ["demo", "--serve", "--keep", str(keep)], catch_exceptions=False
+        cli, ["demo", "--serve", "--port", "0", "--keep", str(keep)], catch_exceptions=False
     )
     assert result.exit_code == 0, result.output
-    assert served == [(demo.REVIEWER, ["pending"])]
+    assert served == [(demo.REVIEWER, ["pending"], 0)]
     assert not list((keep / "roles").glob("site-reliability*.yaml"))
 
 

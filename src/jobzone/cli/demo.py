@@ -50,8 +50,15 @@ def _environment(values: dict[str, str]) -> Iterator[None]:
     help="Stop before the approval and open the review page on the scratch workspace "
     "(http://127.0.0.1:8765/), its redrafted draft pending.",
 )
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8765,
+    show_default=True,
+    help="With --serve: the port of the review page (0: any free one, printed).",
+)
 @click.pass_context
-def demo_cmd(ctx: click.Context, keep: Path | None, serve: bool) -> None:
+def demo_cmd(ctx: click.Context, keep: Path | None, serve: bool, port: int) -> None:
     """Replay the review loop (draft, review, redraft, approve) from a recording.
 
     The openai SDK, validator, scorer, queue and canonical set all run for real in a scratch
@@ -77,7 +84,7 @@ def demo_cmd(ctx: click.Context, keep: Path | None, serve: bool) -> None:
         if serve:
             from jobzone.cli.serve import serve as serve_page
 
-            serve_page(scratch, reviewer=demo.REVIEWER, tokens=None)
+            serve_page(scratch, reviewer=demo.REVIEWER, tokens=None, port=port)
     finally:
         if keep is None:
             shutil.rmtree(scratch, ignore_errors=True)
