@@ -85,11 +85,12 @@ async def _posted(request: Request, act: Decide, done: str) -> Response:
         raise
     except JobzoneError as exc:
         message, status = _refusal(exc)
-        view = await run_in_threadpool(build, wf, draft_id)
-        return render(request, view, message, status, partial=_htmx(request))
+        whole = not _htmx(request)
+        view = await run_in_threadpool(lambda: build(wf, draft_id, whole=whole))
+        return render(request, view, message, status, partial=not whole)
     done = outcome or done
     if _htmx(request):
-        view = await run_in_threadpool(build, wf, draft_id)
+        view = await run_in_threadpool(lambda: build(wf, draft_id, whole=False))
         return render(request, view, Message("success", DONE[done]), partial=True)
     return RedirectResponse(f"/drafts/{draft_id}?done={done}", status_code=303)
 

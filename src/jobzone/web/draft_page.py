@@ -298,8 +298,10 @@ def _neighbours(wf: Workflow, draft_id: str) -> tuple[str | None, str | None]:
     return (ids[at - 1] if at > 0 else None), (ids[at + 1] if at + 1 < len(ids) else None)
 
 
-def build(wf: Workflow, draft_id: str) -> DraftView:
-    """Everything the page shows of a draft; a NotFoundError when there is no such draft."""
+def build(wf: Workflow, draft_id: str, *, whole: bool = True) -> DraftView:
+    """Everything the page shows of a draft; a NotFoundError when there is no such draft.
+    Without ``whole``, only what the ``#assessment`` section shows (an htmx answer to an edit):
+    the diff against the canonical version and the career context are left out."""
     wf.recover_if_needed()
     draft = load_draft(wf.workspace, draft_id)
     data = draft.assessment
@@ -323,7 +325,7 @@ def build(wf: Workflow, draft_id: str) -> DraftView:
     rows = definition + [row for _, group in groups for row in group]
     every = [("error", f) for f in draft.findings.errors]
     every += [("warning", f) for f in draft.findings.warnings]
-    career, notices = _career(canonical, assessment)
+    career, notices = _career(canonical, assessment) if whole else (None, ())
     return DraftView(
         draft=draft,
         assessment=assessment,
@@ -337,7 +339,7 @@ def build(wf: Workflow, draft_id: str) -> DraftView:
         commentary=commentary,
         provenance=provenance_lines(draft),
         history=history_lines(draft.history),
-        changes=_changes(wf, draft, canonical),
+        changes=_changes(wf, draft, canonical) if whole else None,
         raw=annotated(data, every) if assessment is None else None,
         opened=content_sha256(data),
         required=load_config(wf.workspace).approvals_required,
