@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from jobzone.errors import NotFoundError
-from jobzone.occupations import known_title, occupation, search
+from jobzone.occupations import Occupation, known_title, occupation, search
 from jobzone.occupations.lookup import CODE
 
 #: Candidate occupations found for the title alone, and at most this many more for the title
@@ -56,7 +56,7 @@ def listed_occupation(title: str) -> dict[str, str] | None:
     return {"code": match.code, "match": kind, "note": ""}
 
 
-def _known(code: Any) -> Any:
+def _known(code: Any) -> Occupation | None:
     """The occupation ``code`` names, or None when it is not one the dataset has."""
     if not isinstance(code, str) or not CODE.match(code) or "." not in code:
         return None
@@ -86,8 +86,8 @@ def named(answer: Any) -> Any:
         return answer
     found = _known(answer.get("code"))
     title = found.title if found is not None else ""
-    named = {"code": answer.get("code"), "title": title, **_without(answer, "code", "title")}
-    return {key: value for key, value in named.items() if value is not None}
+    filed = {"code": answer.get("code"), "title": title, **_without(answer, "code", "title")}
+    return {key: value for key, value in filed.items() if value is not None}
 
 
 def _without(answer: dict[str, Any], *keys: str) -> dict[str, Any]:
