@@ -43,6 +43,7 @@ FIELDS = {
     "created_at",
     "revision",
     "approvals",
+    "approvers",
     "age",
 }
 

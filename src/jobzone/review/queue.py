@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from jobzone.drafts import Draft
 
 INDEX_NAME = ".index.json"
-INDEX_VERSION = 2
+INDEX_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,8 @@ class Row:
     created_at: dt.datetime
     revision: int
     approvals: int
+    #: Who approved it so far: what tells a reviewer whether the draft still waits for them.
+    approvers: tuple[str, ...]
 
     @classmethod
     def of(cls, draft: Draft) -> Row:
@@ -61,6 +63,7 @@ class Row:
             created_at=draft.created_at,
             revision=draft.revision,
             approvals=len(draft.approvals),
+            approvers=tuple(a.reviewer for a in draft.approvals),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -80,6 +83,7 @@ class Row:
                     "kind": Kind(data["kind"]),
                     "status": Status(data["status"]),
                     "created_at": dt.datetime.fromisoformat(data["created_at"]),
+                    "approvers": tuple(data["approvers"]),
                 }
             )
         except (TypeError, ValueError):
@@ -105,7 +109,7 @@ def _well_typed(row: Row) -> bool:
     return all(
         isinstance(getattr(row, name), kinds) and not isinstance(getattr(row, name), bool)
         for name, kinds in _TYPES.items()
-    )
+    ) and all(isinstance(name, str) for name in row.approvers)
 
 
 def _load_index(workspace: Workspace) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from starlette.responses import Response
 from jobzone.config import load_config
 from jobzone.review.queue import Row, listing
 from jobzone.states import Kind, Status
-from jobzone.web.site import page, site_of
+from jobzone.web.site import page, reviewer_of, site_of
 from jobzone.workflow import Workflow
 
 PAGE_SIZE = 50
@@ -29,6 +29,8 @@ class Filters:
     kind: str
     q: str
     page: int
+    #: Only the open drafts the reviewer has not approved yet (``?waiting=me``).
+    waiting: bool
 
     @classmethod
     def of(cls, request: Request) -> Filters:
@@ -41,19 +43,32 @@ class Filters:
             kind=kind if kind in {k.value for k in Kind} else "",
             q=params.get("q", "").strip(),
             page=int(number) if number.isdigit() and int(number) > 0 else 1,
+            waiting=params.get("waiting") == "me",
         )
 
-    def keeps(self, row: Row) -> bool:
+    def keeps(self, row: Row, reviewer: str) -> bool:
         return (
             (not self.status or row.status.value == self.status)
             and (not self.kind or row.kind.value == self.kind)
             and (not self.q or self.q.casefold() in row.title.casefold())
+            and (not self.waiting or waits_for(row, reviewer))
         )
 
     def link(self, page: int) -> str:
         """The query string of page ``page`` under the same filters."""
-        params = {"status": self.status, "kind": self.kind, "q": self.q, "page": str(page)}
+        params = {
+            "status": self.status,
+            "kind": self.kind,
+            "q": self.q,
+            "waiting": "me" if self.waiting else "",
+            "page": str(page),
+        }
         return "?" + urlencode({k: v for k, v in params.items() if v})
+
+
+def waits_for(row: Row, reviewer: str) -> bool:
+    """Whether the draft waits for ``reviewer``: open, and not yet approved by them."""
+    return row.status.is_open and reviewer not in row.approvers
 
 
 @dataclass(frozen=True)
@@ -64,13 +79,15 @@ class QueueView:
     pages: int
     required: int
     unreadable: list[str]
+    #: How many drafts wait for this reviewer.
+    mine: int
 
 
-def _view(wf: Workflow, filters: Filters) -> QueueView:
+def _view(wf: Workflow, filters: Filters, reviewer: str) -> QueueView:
     wf.recover_if_needed()
     found = listing(wf.workspace)
     counts = Counter(row.status.value for row in found.rows)
-    kept = [row for row in found.rows if filters.keeps(row)]
+    kept = [row for row in found.rows if filters.keeps(row, reviewer)]
     start = (filters.page - 1) * PAGE_SIZE
     return QueueView(
         rows=kept[start : start + PAGE_SIZE],
@@ -79,12 +96,13 @@ def _view(wf: Workflow, filters: Filters) -> QueueView:
         pages=max(1, -(-len(kept) // PAGE_SIZE)),
         required=load_config(wf.workspace).approvals_required,
         unreadable=[e.message for e in found.unreadable],
+        mine=sum(1 for row in found.rows if waits_for(row, reviewer)),
     )
 
 
 async def queue(request: Request) -> Response:
     filters = Filters.of(request)
-    view = await run_in_threadpool(_view, site_of(request).workflow, filters)
+    view = await run_in_threadpool(_view, site_of(request).workflow, filters, reviewer_of(request))
     return page(
         request,
         "queue.html.j2",
