@@ -265,3 +265,35 @@ def test_verify_a_source_by_its_button(workspace: Path, served: Served, page: Pa
     )
     source = read_draft(workspace, draft_id).assessment["evidence"]["wage_trends"]["sources"][0]
     assert source["verified_by"] == REVIEWER
+
+
+# -- adding and removing tasks ----------------------------------------------------------------
+
+
+def test_remove_a_task_then_add_it_back_and_the_score_returns(
+    workspace: Path, served: Served, page: Page
+) -> None:
+    draft_id = new_draft(workspace, "tasks", kind=Kind.new)
+    task = read_draft(workspace, draft_id).assessment["tasks"][-1]
+    last = len(read_draft(workspace, draft_id).assessment["tasks"]) - 1
+    page.goto(f"{served.url}/drafts/{draft_id}")
+    shown = page.inner_text("#score")
+
+    page.locator(f"form.task-remove[data-index='{last}'] button[type=submit]").click()
+
+    expect(page.locator("#message")).to_contain_text("The task is removed")
+    expect(page.locator("#score")).to_contain_text("not scorable")
+    expect(page.locator(".finding[data-path='tasks']")).to_contain_text("sum")
+
+    form = page.locator("form.task-add")
+    form.locator("input[name=name]").fill(str(task["name"]))
+    form.locator("input[name=time_pct]").fill(str(task["time_pct"]))
+    form.locator("input[name=score]").fill(str(task["score"]))
+    form.locator("select[name=impact]").select_option(str(task["impact"]))
+    form.locator("textarea[name=rationale]").fill(str(task["rationale"]))
+    form.locator("button[type=submit]").click()
+
+    expect(page.locator("#message")).to_contain_text("The task is added")
+    expect(page.locator(".finding[data-path='tasks']")).to_have_count(0)
+    expect(page.locator("#score")).to_have_text(shown)
+    assert read_draft(workspace, draft_id).assessment["tasks"][-1]["name"] == task["name"]

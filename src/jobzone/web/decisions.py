@@ -1,5 +1,5 @@
 """The POSTs of the draft page: approve, reject, request changes, edit a task or a text in
-place, and record sources as verified.
+place, add, remove or move a task, and record sources as verified.
 
 Each handler checks the CSRF token, reads its fields and calls the workflow function the CLI
 calls; the decision itself (what is refused and why) is the workflow's. A refusal is shown on
@@ -156,6 +156,73 @@ def _edit_task(index: int) -> Decide:
     return edit
 
 
+def _tasks(data: dict[str, Any], draft_id: str, index: int | None = None) -> list[Any]:
+    """The tasks of an assessment mapping (to change in place); a NotFoundError when ``index``
+    names no task."""
+    tasks = data.get("tasks")
+    if not isinstance(tasks, list):
+        raise InputError("the draft's tasks are not a list", field="tasks", rule="edit.task")
+    if index is not None and not 0 <= index < len(tasks):
+        raise NotFoundError(f"draft {draft_id} has no task {index}", rule="edit.task")
+    return tasks
+
+
+def _add_task(wf: Workflow, draft_id: str, reviewer: str, form: FormData) -> str:
+    """A new task appended after the last; the shares are left as they are, so the check says
+    whether they still sum to 100."""
+    data = copy.deepcopy(load_draft(wf.workspace, draft_id).assessment)
+    tasks = _tasks(data, draft_id)
+    index = len(tasks)
+    task = {
+        "name": _text(form, "name").strip(),
+        "time_pct": _whole(form, "time_pct", index),
+        "score": _whole(form, "score", index),
+        "impact": _text(form, "impact"),
+        "rationale": _text(form, "rationale").replace("\r\n", "\n").replace("\r", "\n").strip(),
+    }
+    tasks.append(task)
+    _save(wf, draft_id, data, reviewer, form)
+    return "task_added"
+
+
+def _remove_task(index: int) -> Decide:
+    def remove(wf: Workflow, draft_id: str, reviewer: str, form: FormData) -> str:
+        data = copy.deepcopy(load_draft(wf.workspace, draft_id).assessment)
+        del _tasks(data, draft_id, index)[index]
+        _save(wf, draft_id, data, reviewer, form)
+        return "task_removed"
+
+    return remove
+
+
+def _move_task(index: int) -> Decide:
+    """Task ``index`` swapped with the one above (``to=up``) or below (``to=down``)."""
+
+    def move(wf: Workflow, draft_id: str, reviewer: str, form: FormData) -> str:
+        data = copy.deepcopy(load_draft(wf.workspace, draft_id).assessment)
+        tasks = _tasks(data, draft_id, index)
+        to = _text(form, "to")
+        if to not in ("up", "down"):
+            raise InputError(
+                f"{to!r} is not a direction; a task moves up or down",
+                field=f"tasks[{index}]",
+                rule="edit.move",
+            )
+        other = index - 1 if to == "up" else index + 1
+        if not 0 <= other < len(tasks):
+            where = "first" if to == "up" else "last"
+            raise InputError(
+                f"task {index} is already the {where}; it cannot move {to}",
+                field=f"tasks[{index}]",
+                rule="edit.move",
+            )
+        tasks[index], tasks[other] = tasks[other], tasks[index]
+        _save(wf, draft_id, data, reviewer, form)
+        return "task_moved"
+
+    return move
+
+
 def _edit_text(wf: Workflow, draft_id: str, reviewer: str, form: FormData) -> str:
     """One text of the draft (``field``, e.g. ``role.primary_function`` or
     ``tasks[2].rationale``) set to ``value``, with the line ends a browser sends made plain."""
@@ -209,6 +276,18 @@ request_changes = _handler(_request_changes, "changes_requested")
 
 async def edit_task(request: Request) -> Response:
     return await _posted(request, _edit_task(request.path_params["index"]), "edited")
+
+
+async def add_task(request: Request) -> Response:
+    return await _posted(request, _add_task, "task_added")
+
+
+async def remove_task(request: Request) -> Response:
+    return await _posted(request, _remove_task(request.path_params["index"]), "task_removed")
+
+
+async def move_task(request: Request) -> Response:
+    return await _posted(request, _move_task(request.path_params["index"]), "task_moved")
 
 
 edit_text = _handler(_edit_text, "edited")

@@ -44,6 +44,9 @@ DONE = {
     "edited": "Your edit is saved; the draft was checked and scored again.",
     "unchanged": "Nothing was saved: the text is as it was.",
     "verified": "Your check of the sources is recorded; the draft was checked again.",
+    "task_added": "The task is added; the draft was checked and scored again.",
+    "task_removed": "The task is removed; the draft was checked and scored again.",
+    "task_moved": "The task is moved; the draft was checked and scored again.",
 }
 _TASK_FIELDS = ("name", "time_pct", "score", "impact", "rationale")
 #: The role definition's prose, each edited in place by a form of its own.
