@@ -154,7 +154,10 @@ def test_draft_page_shows_provenance_history_and_changes(workspace: Path, client
     assert score_of(html) == "42.6"
     assert "gpt-test-mini" in html and "$0.0123" in html  # provenance
     assert "drafted by gpt-test-mini" in html  # history
-    assert "+- name: ML pipeline design and architecture" in html  # the diff
+    assert (  # the diff, side by side
+        '<tr class="diff-replace"><td><pre>- name: ML pipeline design &amp; architecture</pre></td>'
+        "<td><pre>- name: ML pipeline design and architecture</pre></td></tr>"
+    ) in html
     for form in ('id="approve"', 'id="reject"', 'id="request-changes"', 'class="task-edit"'):
         assert form in html
 

@@ -100,6 +100,9 @@ class Changes:
     note: str | None
     unified: str | None = None
     sections: tuple[SectionChange, ...] = ()
+    #: The two contents the unified diff compares, line by line (for a side-by-side view).
+    before: tuple[str, ...] = ()
+    after: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -146,7 +149,8 @@ def changes(
         return Changes(left, right, note, sections=_sections(base, draft, canonical()))
     old = dump_yaml(base.content()).splitlines(keepends=True)
     new = dump_yaml(_content(draft)).splitlines(keepends=True)
-    return Changes(left, right, note, unified="".join(difflib.unified_diff(old, new, left, right)))
+    unified = "".join(difflib.unified_diff(old, new, left, right))
+    return Changes(left, right, note, unified=unified, before=tuple(old), after=tuple(new))
 
 
 def _base_of(

@@ -9,7 +9,8 @@ stored score, which the workflow's check wrote; the page computes none.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import difflib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -106,7 +107,7 @@ class DraftView:
     commentary: list[tuple[str, list[str]]]
     provenance: list[str]
     history: list[str]
-    changes: str | None
+    changes: ChangesView | None
     #: The assessment as YAML with findings marked, for a draft that does not parse.
     raw: str | None
     opened: str
@@ -282,12 +283,68 @@ def _commentary(data: dict[str, Any], fill: Callable[[str], str]) -> list[tuple[
     return sections
 
 
-def _changes(wf: Workflow, draft: Draft, canonical: Callable[[], CanonicalSet]) -> str | None:
+@dataclass(frozen=True)
+class DiffRow:
+    """One row of the side-by-side diff: the canonical line, the draft's, and how they differ
+    (``equal``, ``replace``, ``delete`` or ``insert``, as difflib names it)."""
+
+    kind: str
+    before: str
+    after: str
+
+
+#: Unchanged lines kept around each change; longer unchanged runs are folded.
+DIFF_CONTEXT = 3
+
+
+def side_by_side_rows(before: Sequence[str], after: Sequence[str]) -> list[DiffRow | None]:
+    """The two texts side by side, changes with their context; None marks folded lines. No
+    rows when the texts are the same."""
+    rows: list[DiffRow | None] = []
+    matcher = difflib.SequenceMatcher(a=list(before), b=list(after), autojunk=False)
+    if all(tag == "equal" for tag, *_ in matcher.get_opcodes()):
+        return rows
+    shown_to = 0
+    for group in matcher.get_grouped_opcodes(DIFF_CONTEXT):
+        if group[0][1] > shown_to:
+            rows.append(None)
+        shown_to = group[-1][2]
+        for tag, i1, i2, j1, j2 in group:
+            old, new = before[i1:i2], after[j1:j2]
+            for n in range(max(len(old), len(new))):
+                rows.append(
+                    DiffRow(
+                        tag,
+                        old[n].rstrip("\n") if n < len(old) else "",
+                        new[n].rstrip("\n") if n < len(new) else "",
+                    )
+                )
+    if shown_to < len(before):
+        rows.append(None)
+    return rows
+
+
+@dataclass(frozen=True)
+class ChangesView:
+    #: The changes as text (a commentary draft's sections, a note, or why they cannot be shown).
+    text: str
+    #: For a revision, the content side by side; empty when there is no line to compare.
+    rows: list[DiffRow | None]
+
+
+def _changes(
+    wf: Workflow, draft: Draft, canonical: Callable[[], CanonicalSet]
+) -> ChangesView | None:
     try:
         found = changes(wf.workspace, draft, canonical)
     except JobzoneError as exc:
-        return f"the changes cannot be shown: {exc.message}"
-    return None if found is None else found.text()
+        return ChangesView(f"the changes cannot be shown: {exc.message}", [])
+    if found is None:
+        return None
+    rows = side_by_side_rows(found.before, found.after) if found.before or found.after else []
+    if not rows:
+        return ChangesView(found.text(), [])
+    return ChangesView(f"note: {found.note}" if found.note else "", rows)
 
 
 def _neighbours(wf: Workflow, draft_id: str) -> tuple[str | None, str | None]:
