@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from jobzone.assessment import Assessment
 from jobzone.errors import NotFoundError
 from jobzone.occupations.index import Index, default_index
-from jobzone.occupations.lookup import Task, occupation, task
+from jobzone.occupations.lookup import Occupation, Task, occupation, task
 
 #: GPT-4's automation level -> the rubric's task score it corresponds to.
 T_TO_SCORE = {"T0": 1, "T1": 2, "T2": 3, "T3": 4, "T4": 5}
@@ -110,13 +110,20 @@ def coverage(assessment: Assessment, *, index: Index | None = None) -> Coverage 
         return None
     index = index or default_index()
     try:
-        listed = occupation(chosen.code, index=index).tasks
+        found = occupation(chosen.code, index=index)
     except NotFoundError:
         return None
+    return coverage_of(found, assessment)
+
+
+def coverage_of(found: Occupation, assessment: Assessment) -> Coverage | None:
+    """The coverage of ``found``, the occupation already looked up, by the assessment's tasks;
+    None when O*NET lists no task for it."""
+    listed = found.tasks
     core = [t for t in listed if t.type == "Core"]
     pool, kind = (core, "Core") if core else (listed, "all")
     if not pool:
         return None
     cited = {i for drafted in assessment.tasks for i in drafted.onet_tasks}
     covered = sum(1 for t in pool if t.id in cited)
-    return Coverage(code=chosen.code, kind=kind, covered=covered, total=len(pool))
+    return Coverage(code=found.code, kind=kind, covered=covered, total=len(pool))

@@ -11,7 +11,7 @@ from jobzone.occupations.crosscheck import (
     CORE_COVERAGE_MIN,
     DISAGREEMENT,
     T_TO_SCORE,
-    coverage,
+    coverage_of,
 )
 from jobzone.validation.context import Context, error, warning
 from jobzone.validation.findings import Finding, Severity
@@ -123,7 +123,7 @@ def label_disagrees(ctx: Context) -> Iterator[Finding]:
     f"the tasks should cover at least {CORE_COVERAGE_MIN:.0%} of the occupation's Core tasks",
 )
 def low_coverage(ctx: Context) -> Iterator[Finding]:
-    found = coverage(ctx.assessment)
+    found = coverage_of(ctx.occupation, ctx.assessment) if ctx.occupation else None
     if found is not None and found.low:
         yield warning(
             "occupation.low-coverage",
