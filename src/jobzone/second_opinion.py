@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from jobzone.occupations.lookup import Task
 
 
-def _label(value: str | None) -> str:
+def label(value: str | None) -> str:
     """A label as O*NET's labelled tasks show it; ``-`` where a statement has none."""
     return value or "-"
 
@@ -46,8 +46,8 @@ class Statement:
     @classmethod
     def of(cls, task: Task) -> Statement:
         labels = (
-            f"human {_label(task.human)}, GPT-4 {_label(task.gpt4)}, "
-            f"GPT-4 {_label(task.gpt4_automation)}"
+            f"human {label(task.human)}, GPT-4 {label(task.gpt4)}, "
+            f"GPT-4 {label(task.gpt4_automation)}"
         )
         return cls(str(task.id), labels, task.text)
 
@@ -115,7 +115,7 @@ def labels(assessment: Assessment, index: Index) -> Labels:
 
 
 def _task_opinion(name: str, opinion: SecondOpinion) -> TaskOpinion:
-    levels = "/".join(_label(t.gpt4_automation) for t in opinion.cited)
+    levels = "/".join(label(t.gpt4_automation) for t in opinion.cited)
     if opinion.suggested is None:
         suggestion = "no automation label"
         verdict = "no automation label among the cited statements, so no suggestion"

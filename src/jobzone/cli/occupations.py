@@ -219,17 +219,15 @@ def _wage_lines(wage: Wage | None) -> list[str]:
     ]
 
 
-def _label(value: str | None) -> str:
-    return value or "-"
-
-
 def _task_lines(tasks: list[Task]) -> list[str]:
+    from jobzone.second_opinion import label
+
     lines: list[str] = []
     for kind in dict.fromkeys(t.type or "Not classified" for t in tasks):
         group = [t for t in tasks if (t.type or "Not classified") == kind]
         lines += ["", f"  {kind} tasks ({len(group)})", "   task id  human E  GPT-4 E  GPT-4 T"]
         for t in group:
-            labels = f"{_label(t.human):>7}  {_label(t.gpt4):>7}  {_label(t.gpt4_automation):>7}"
+            labels = f"{label(t.human):>7}  {label(t.gpt4):>7}  {label(t.gpt4_automation):>7}"
             head = f"  {t.id:>8}  {labels}  "
             text = textwrap.wrap(t.text, WIDTH - len(head)) or [""]
             lines.append(head + text[0])

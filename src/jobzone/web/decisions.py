@@ -50,6 +50,11 @@ def _text(form: FormData, name: str) -> str:
     return value if isinstance(value, str) else ""
 
 
+def _prose(form: FormData, name: str) -> str:
+    """A text area's value with the browser's line endings (``\\r\\n``) made plain ``\\n``."""
+    return _text(form, name).replace("\r\n", "\n").replace("\r", "\n")
+
+
 def _refusal(exc: JobzoneError) -> tuple[Message, int]:
     """How the page words a refusal, and its status."""
     text = exc.message + (f". {exc.hint}" if exc.hint else "")
@@ -178,7 +183,7 @@ def _add_task(wf: Workflow, draft_id: str, reviewer: str, form: FormData) -> str
         "time_pct": _whole(form, "time_pct", index),
         "score": _whole(form, "score", index),
         "impact": _text(form, "impact"),
-        "rationale": _text(form, "rationale").replace("\r\n", "\n").replace("\r", "\n").strip(),
+        "rationale": _prose(form, "rationale").strip(),
     }
     tasks.append(task)
     _save(wf, draft_id, data, reviewer, form)
@@ -235,7 +240,7 @@ def _edit_text(wf: Workflow, draft_id: str, reviewer: str, form: FormData) -> st
             field=field or "field",
             rule="edit.field",
         )
-    value = _text(form, "value").replace("\r\n", "\n").replace("\r", "\n")
+    value = _prose(form, "value")
     data = copy.deepcopy(load_draft(wf.workspace, draft_id).assessment)
     if match["index"] is None:
         holder, name = data.get("role"), field.removeprefix("role.")
