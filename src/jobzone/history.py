@@ -21,6 +21,8 @@ class Action(StrEnum):
     redrafted = "redrafted"
     commentary_regenerated = "commentary regenerated"
     edited = "edited"
+    #: An earlier state of the content brought back (an undo).
+    restored = "restored"
     rebased = "rebased"
     sources_verified = "sources verified"
     changes_requested = "changes requested"

@@ -63,6 +63,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Edit a draft, or a canonical role as a new revision, in $EDITOR; on save it is"
         " re-validated and re-scored.",
     ),
+    "undo": (
+        "jobzone.cli.edit:undo_cmd",
+        "Undo the latest change to an open draft, or bring back any earlier state of it.",
+    ),
+    "add-source": (
+        "jobzone.cli.sources:add_source_cmd",
+        "Cite one more source for an evidence dimension of a draft.",
+    ),
     "verify": (
         "jobzone.cli.sources:verify_cmd",
         "Record that you checked a draft's sources say what they are cited for.",

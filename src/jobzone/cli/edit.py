@@ -108,3 +108,52 @@ def _said(result: EditResult) -> str:
         return f"edited {draft.id}: {findings}"
     base = f" v{draft.base.version}" if draft.base else ""
     return f"queued {draft.id}, a revision of {result.role}{base} for review: {findings}"
+
+
+@click.command("undo")
+@click.argument("draft_id", metavar="ID")
+@click.option(
+    "--to",
+    "digest",
+    metavar="HASH",
+    help="Bring back this earlier state instead: a step's hash as `jobzone history` shows it.",
+)
+@reviewer_option
+@json_option
+@workspace_option
+def undo_cmd(draft_id: str, digest: str | None, reviewer: str | None, as_json: bool) -> None:
+    """Undo the latest change to an open draft, or bring back any earlier state of it.
+
+    Every saved state of a draft is kept in drafts/.versions/, so an edit, an added source or a
+    verification can be taken back. Undoing twice brings the change back. Only states since the
+    draft was last drafted or rebased can be brought back. The step is recorded in the history;
+    the draft is checked again and earlier approvals are withdrawn, as after an edit.
+    """
+    from jobzone.checking import content_sha256
+    from jobzone.drafts import load_draft
+    from jobzone.review.targets import resolve_draft
+    from jobzone.workflow.editing import restore
+
+    wf = workflow(quiet=as_json)
+    found = resolve_draft(wf.workspace, draft_id)
+    opened = content_sha256(load_draft(wf.workspace, found).assessment)
+    name = reviewer_name(reviewer)
+    draft, version = restore(wf, found, name, opened_sha256=opened, digest=digest)
+    errors, warnings = len(draft.findings.errors), len(draft.findings.warnings)
+    if as_json:
+        print_json(
+            {
+                "id": draft.id,
+                "restored": version.digest,
+                "errors": errors,
+                "warnings": warnings,
+                "aijri": draft.score.aijri if draft.score else None,
+            }
+        )
+    else:
+        click.echo(
+            f"{draft.id}: brought back {version.describe()}; "
+            f"{plural(errors, 'error')}, {plural(warnings, 'warning')}"
+        )
+    if errors:
+        fail(EXIT_FINDINGS)

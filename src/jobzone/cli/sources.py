@@ -119,3 +119,43 @@ def _verified(result: VerifyResult, as_json: bool) -> None:
         f"{result.left} unverified left; now {plural(len(draft.findings.errors), 'error')}, "
         f"{plural(len(draft.findings.warnings), 'warning')}{withdrawn}"
     )
+
+
+@click.command("add-source")
+@click.argument("draft_id", metavar="ID")
+@click.argument("dimension")
+@click.argument("title")
+@click.option("--url", default="", help="Where to read it: an https:// or http:// address.")
+@click.option("--date", default="", metavar="YYYY-MM-DD", help="Its date, if known.")
+@reviewer_option
+@json_option
+@workspace_option
+def add_source_cmd(
+    draft_id: str,
+    dimension: str,
+    title: str,
+    url: str,
+    date: str,
+    reviewer: str | None,
+    as_json: bool,
+) -> None:
+    """Cite one more source for an evidence dimension of a draft.
+
+    DIMENSION is one of job_posting_trends, company_actions, wage_trends, ai_tool_maturity and
+    expert_consensus. The source is recorded as added by you and is not yet verified (`jobzone
+    verify` records that). The draft is checked again and earlier approvals are withdrawn, as
+    after an edit; `jobzone undo` takes it back.
+    """
+    from jobzone.identity import reviewer_name
+    from jobzone.workflow.sources import NewSource, add_source
+
+    name = reviewer_name(reviewer)
+    new = NewSource(dimension, title, url, date)
+    draft, path = add_source(workflow(quiet=as_json), draft_id, new, name)
+    errors, warnings = len(draft.findings.errors), len(draft.findings.warnings)
+    if as_json:
+        print_json({"id": draft.id, "path": path, "errors": errors, "warnings": warnings})
+        return
+    click.echo(
+        f"added {path} to {draft.id}; now {plural(errors, 'error')}, {plural(warnings, 'warning')}"
+    )

@@ -41,6 +41,7 @@ from jobzone.review.targets import draft_ids, resolve_draft
 from jobzone.wording import plural
 from jobzone.workflow import Workflow
 from jobzone.workflow.session import Session
+from jobzone.workflow.versions import Version, kept, restorable
 from jobzone.workspace import Workspace, suffixed
 
 EDITS_DIR = ".edits"
@@ -95,6 +96,65 @@ def apply_edit(
         s.record(draft, Action.edited, by, note, checked=checked)
         s.save(draft)
         return draft
+
+
+def restore(
+    wf: Workflow, draft_id: str, by: str, *, opened_sha256: str, digest: str | None = None
+) -> tuple[Draft, Version]:
+    """Bring back an earlier state of an open draft: the one kept under ``digest``, or without
+    it the state before the latest change (so undoing twice brings the change back). Recorded
+    as a step of its own; refused as :func:`apply_edit` refuses a stale edit."""
+    with wf.session() as s:
+        draft = s.draft(draft_id)
+        if not draft.status.is_open or content_sha256(draft.assessment) != opened_sha256:
+            raise ConflictError(f"draft {draft_id} changed since this page was opened")
+        version = _chosen(draft, digest)
+        data = kept(s.workspace, draft.id, version.digest)
+        if data is None:
+            raise InputError(
+                f"{version.describe()} is not kept (it was saved before jobzone kept versions, "
+                "or its file was changed); it cannot be brought back",
+                field="history",
+                rule="edit.version",
+            )
+        withdrawn = s.reopen(draft)
+        draft.assessment = data
+        checked = s.check(draft)
+        note = f"brought back {version.describe()}; {_findings_after_edit(checked)}"
+        if withdrawn:
+            note += f"; {plural(withdrawn, 'earlier approval')} withdrawn"
+        s.record(draft, Action.restored, by, note, checked=checked)
+        s.save(draft)
+        return draft, version
+
+
+def _chosen(draft: Draft, digest: str | None) -> Version:
+    """The version ``digest`` (or a start of it, 7 characters or more) names among those the
+    draft can go back to, or without it the one before the current state."""
+    versions = restorable(draft)
+    if digest is None:
+        if len(versions) < 2:
+            raise InputError(
+                f"draft {draft.id} has no change to undo since it was last drafted",
+                field="history",
+                rule="edit.undo",
+            )
+        return versions[-2]
+    named = [v for v in versions if len(digest) >= 7 and v.digest.startswith(digest.lower())]
+    if named and named[-1] is versions[-1]:
+        raise InputError(
+            f"{digest[:12]!r} is the current state of draft {draft.id}; nothing to bring back",
+            field="history",
+            rule="edit.version",
+        )
+    if not named:
+        raise InputError(
+            f"{digest[:12]!r} is not an earlier state of draft {draft.id} that can be brought "
+            f"back; `jobzone history {draft.id}` shows each step's hash in brackets",
+            field="history",
+            rule="edit.version",
+        )
+    return named[-1]
 
 
 def _findings_after_edit(checked: Checked) -> str:

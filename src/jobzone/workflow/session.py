@@ -24,6 +24,7 @@ from jobzone.drafts import Draft, Status, draft_path, load_draft
 from jobzone.errors import ConflictError, InputError
 from jobzone.history import Action, HistoryEntry, extend, now
 from jobzone.progress import Notice, Notify, ignore
+from jobzone.workflow.versions import keep
 from jobzone.workspace import NAME_RE, Workspace
 
 LOCK_NAME = ".jobzone.lock"
@@ -126,10 +127,14 @@ class Session:
         return entry
 
     def save(self, draft: Draft) -> None:
-        """Write a draft; refused (a conflict) if it would rewrite the history already on disk."""
+        """Write a draft (its content kept as a version first, so that the state can be gone
+        back to); refused (a conflict) if it would rewrite the history already on disk."""
         path = draft_path(self.workspace, draft.id)
         if path.exists() or path.is_symlink():
-            extend(self.draft(draft.id).history, draft.history, f"draft {draft.id}")
+            before = self.draft(draft.id)
+            extend(before.history, draft.history, f"draft {draft.id}")
+            keep(self.workspace, before)  # a draft saved before versions were kept
+        keep(self.workspace, draft)
         self.write(path, dump_model(draft, "draft"))
 
     def save_new(self, draft: Draft) -> None:
@@ -137,6 +142,7 @@ class Session:
         path = draft_path(self.workspace, draft.id)
         if path.exists() or path.is_symlink():
             raise ConflictError(f"draft {draft.id} was queued by another process meanwhile")
+        keep(self.workspace, draft)
         self.write(path, dump_model(draft, "draft"))
 
     def reopen(self, draft: Draft) -> int:

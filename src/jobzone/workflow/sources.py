@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from pydantic import ValidationError
 
-from jobzone.assessment import Assessment
+from jobzone.assessment import Assessment, Evidence
 from jobzone.drafts import Draft, Kind, load_draft
 from jobzone.errors import InputError, UnverifiedSourcesError
 from jobzone.history import Action, now
@@ -87,6 +87,76 @@ def verify(
         s.save(draft)
         left = len(unverified(checked.assessment))
         return VerifyResult(draft, chosen, by, on, left, withdrawn)
+
+
+@dataclass(frozen=True)
+class NewSource:
+    """A source an editor adds to one evidence dimension, as typed into a form or a command."""
+
+    dimension: str
+    title: str
+    url: str = ""
+    date: str = ""
+
+
+def add_source(wf: Workflow, reference: str, new: NewSource, by: str) -> tuple[Draft, str]:
+    """Cite one more source for an evidence dimension, recorded as added by ``by``: checked
+    again, earlier approvals withdrawn, as after an edit. Returns the draft and the new
+    source's path."""
+    with wf.session() as s:
+        draft = s.open_draft(resolve_draft(wf.workspace, reference), "adding a source")
+        if draft.kind is Kind.commentary:
+            raise InputError(
+                f"draft {draft.id} replaces only the commentary; a source is added in a "
+                f"revision of {draft.slug}",
+                rule="source.kind",
+            )
+        parsed(draft)
+        field = f"evidence.{new.dimension}"
+        if new.dimension not in Evidence.model_fields:
+            raise InputError(
+                f"not an evidence dimension; the dimensions are {', '.join(Evidence.model_fields)}",
+                field=field,
+                rule="source.dimension",
+            )
+        sources = draft.assessment["evidence"][new.dimension]["sources"]
+        path = f"{field}.sources[{len(sources)}]"
+        source = _source(new, by, path)
+        sources.append(source)
+        withdrawn = s.reopen(draft)
+        checked = s.check(draft)
+        note = f"added {path} ({source['title']!r})"
+        if withdrawn:
+            note += f"; {plural(withdrawn, 'earlier approval')} withdrawn"
+        s.record(draft, Action.edited, by, note, checked=checked)
+        s.save(draft)
+        return draft, path
+
+
+def _source(new: NewSource, by: str, path: str) -> dict[str, object]:
+    """The source as the file holds it; an InputError naming the field that cannot be used."""
+    title, url, date = " ".join(new.title.split()), new.url.strip(), new.date.strip()
+    if not title:
+        raise InputError("a source needs a title", field=f"{path}.title", rule="source.title")
+    if url and not url.lower().startswith(("https://", "http://")):
+        raise InputError(
+            "a source's address starts with https:// or http://",
+            field=f"{path}.url",
+            rule="source.url",
+        )
+    source: dict[str, object] = {"title": title, "added_by": by}
+    if url:
+        source["url"] = url
+    if date:
+        try:
+            source["date"] = dt.date.fromisoformat(date)
+        except ValueError:
+            raise InputError(
+                f"{date!r} is not a date; write it YYYY-MM-DD",
+                field=f"{path}.date",
+                rule="source.date",
+            ) from None
+    return source
 
 
 def _named(draft: Draft, assessment: Assessment, paths: Sequence[str]) -> list[CitedSource]:
