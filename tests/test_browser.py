@@ -297,3 +297,72 @@ def test_remove_a_task_then_add_it_back_and_the_score_returns(
     expect(page.locator(".finding[data-path='tasks']")).to_have_count(0)
     expect(page.locator("#score")).to_have_text(shown)
     assert read_draft(workspace, draft_id).assessment["tasks"][-1]["name"] == task["name"]
+
+
+# -- undo, what a person changed, adding a source, refusals htmx cannot swap ------------------------
+
+
+def test_an_edit_is_marked_as_a_persons_and_undone_by_its_button(
+    workspace: Path, served: Served, page: Page
+) -> None:
+    draft_id = new_draft(workspace, "undo", kind=Kind.new)
+    page.goto(f"{served.url}/drafts/{draft_id}")
+    shown = page.inner_text("#score")
+    first = page.locator("form.task-edit[data-index='0']")
+    before = first.locator("input[name=time_pct]").input_value()
+
+    first.locator("input[name=score]").fill("1")
+    first.locator("button[type=submit]").click()
+
+    mark = page.locator("[data-changed='tasks[0].score']")
+    expect(mark).to_contain_text("changed by a person")
+    expect(page.locator("#authorship")).to_contain_text("1 field changed by a person")
+    expect(page.locator("form.task-edit[data-index='0'] input[name=time_pct]")).to_have_value(
+        before
+    )
+
+    page.locator("#undo-button").click()
+
+    expect(page.locator("#message")).to_contain_text("The earlier version is back")
+    expect(page.locator("[data-changed]")).to_have_count(0)
+    expect(page.locator("#score")).to_have_text(shown)
+    assert read_draft(workspace, draft_id).history[-1].by == REVIEWER
+
+
+def test_add_a_source_and_see_it_unverified_under_the_reviewers_name(
+    workspace: Path, served: Served, page: Page
+) -> None:
+    draft_id = new_draft(workspace, "source", kind=Kind.new)
+    page.goto(f"{served.url}/drafts/{draft_id}")
+    adding = page.locator("details.source-add[data-dimension='company_actions']")
+    adding.locator("summary").click()
+    adding.locator("input[name=title]").fill("Acme annual report 2026")
+    adding.locator("input[name=url]").fill("https://example.org/acme-2026")
+    adding.locator("button[type=submit]").click()
+
+    expect(page.locator("#message")).to_contain_text("The source is added")
+    added = page.locator("li[data-field^='evidence.company_actions.sources']").last
+    expect(added).to_contain_text("Acme annual report 2026")
+    expect(added).to_contain_text(f"added by {REVIEWER}")
+    expect(added).to_contain_text("not verified")
+
+
+def test_a_refusal_htmx_cannot_swap_is_said_on_the_page(
+    workspace: Path, served: Served, page: Page
+) -> None:
+    """A token gone stale (the CSRF cookie replaced, as after clearing cookies in another tab):
+    the server refuses the edit with 403 and a plain message, and the page says it was not
+    saved instead of looking as if nothing happened."""
+    draft_id = new_draft(workspace, "stale-token", kind=Kind.new)
+    page.goto(f"{served.url}/drafts/{draft_id}")
+    kept = read_draft(workspace, draft_id).assessment
+    page.context.clear_cookies()
+    first = page.locator("form.task-edit[data-index='0']")
+    first.locator("input[name=score]").fill("1")
+    first.locator("button[type=submit]").click()
+
+    error = page.locator("#request-error")
+    expect(error).to_be_visible()
+    expect(error).to_contain_text("Not saved: the server answered 403")
+    expect(error).to_contain_text("CSRF token")
+    assert read_draft(workspace, draft_id).assessment == kept

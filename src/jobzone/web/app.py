@@ -56,6 +56,8 @@ def create_app(
         Route(draft + "/tasks/{index:int}/move", decisions.move_task, methods=["POST"]),
         Route(f"{draft}/text", decisions.edit_text, methods=["POST"]),
         Route(f"{draft}/sources/verify", decisions.verify_sources, methods=["POST"]),
+        Route(f"{draft}/sources/add", decisions.add_source_to, methods=["POST"]),
+        Route(f"{draft}/restore", decisions.restore_version, methods=["POST"]),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     app = Starlette(

@@ -1,5 +1,5 @@
 """The POSTs of the draft page: approve, reject, request changes, edit a task or a text in
-place, add, remove or move a task, and record sources as verified.
+place, add, remove or move a task, undo a change, add a source and record sources as verified.
 
 Each handler checks the CSRF token, reads its fields and calls the workflow function the CLI
 calls; the decision itself (what is refused and why) is the workflow's. A refusal is shown on
@@ -33,8 +33,8 @@ from jobzone.web.draft_page import DONE, ROLE_TEXT, TASK_TEXT, Message, build, r
 from jobzone.web.security import csrf_valid
 from jobzone.web.site import reviewer_of, site_of
 from jobzone.workflow import Workflow, review
-from jobzone.workflow.editing import apply_edit
-from jobzone.workflow.sources import verify
+from jobzone.workflow.editing import apply_edit, restore
+from jobzone.workflow.sources import NewSource, add_source, verify
 
 #: A decision: the workflow, the draft's id, the reviewer and the form; returns the outcome to
 #: show (a key of DONE) when it is not the handler's usual one, else None.
@@ -130,18 +130,38 @@ def _whole(form: FormData, name: str, index: int) -> int:
         ) from None
 
 
-def _save(wf: Workflow, draft_id: str, data: dict[str, Any], reviewer: str, form: FormData) -> str:
-    """Apply an edit as ``jobzone edit`` applies a saved file: refused as a conflict when the
-    draft changed since the page was opened, and nothing done when the text is as it was."""
-    if data == load_draft(wf.workspace, draft_id).assessment:
+Change = Callable[[dict[str, Any]], str]
+
+
+def _changed(wf: Workflow, draft_id: str, reviewer: str, form: FormData, change: Change) -> str:
+    """``change`` made to a copy of the draft's assessment (it says what it did, a key of
+    DONE), applied as ``jobzone edit`` applies a saved file: refused as a conflict when the
+    draft changed since the page was opened, and nothing saved when the content is as it was."""
+    data = load_draft(wf.workspace, draft_id).assessment
+    edited = copy.deepcopy(data)
+    done = change(edited)
+    if edited == data:
         return "unchanged"
-    apply_edit(wf, draft_id, data, reviewer, opened_sha256=_text(form, "opened"))
-    return "edited"
+    apply_edit(wf, draft_id, edited, reviewer, opened_sha256=_text(form, "opened"))
+    return done
+
+
+def _tasks(data: dict[str, Any], index: int | None = None) -> list[Any]:
+    """The tasks of an assessment mapping (to change in place); a NotFoundError when ``index``
+    names no task, an InputError when it names one that is not a mapping."""
+    tasks = data.get("tasks")
+    if not isinstance(tasks, list):
+        raise InputError("the draft's tasks are not a list", field="tasks", rule="edit.task")
+    if index is not None:
+        if not 0 <= index < len(tasks):
+            raise NotFoundError(f"the draft has no task {index}", rule="edit.task")
+        if not isinstance(tasks[index], dict):
+            raise InputError("this task is not a mapping", field=f"tasks[{index}]")
+    return tasks
 
 
 def _edit_task(index: int) -> Decide:
-    """The edit of one task's time share, score and impact, applied as ``jobzone edit`` applies
-    a saved file: refused as a conflict when the draft changed since the page was opened."""
+    """The edit of one task's time share, score and impact."""
 
     def edit(wf: Workflow, draft_id: str, reviewer: str, form: FormData) -> str:
         values = {
@@ -149,53 +169,43 @@ def _edit_task(index: int) -> Decide:
             "score": _whole(form, "score", index),
             "impact": _text(form, "impact"),
         }
-        data = copy.deepcopy(load_draft(wf.workspace, draft_id).assessment)
-        tasks = data.get("tasks")
-        if not isinstance(tasks, list) or not 0 <= index < len(tasks):
-            raise NotFoundError(f"draft {draft_id} has no task {index}", rule="edit.task")
-        if not isinstance(tasks[index], dict):
-            raise InputError("this task is not a mapping", field=f"tasks[{index}]")
-        tasks[index].update(values)
-        return _save(wf, draft_id, data, reviewer, form)
+
+        def change(data: dict[str, Any]) -> str:
+            _tasks(data, index)[index].update(values)
+            return "edited"
+
+        return _changed(wf, draft_id, reviewer, form, change)
 
     return edit
-
-
-def _tasks(data: dict[str, Any], draft_id: str, index: int | None = None) -> list[Any]:
-    """The tasks of an assessment mapping (to change in place); a NotFoundError when ``index``
-    names no task."""
-    tasks = data.get("tasks")
-    if not isinstance(tasks, list):
-        raise InputError("the draft's tasks are not a list", field="tasks", rule="edit.task")
-    if index is not None and not 0 <= index < len(tasks):
-        raise NotFoundError(f"draft {draft_id} has no task {index}", rule="edit.task")
-    return tasks
 
 
 def _add_task(wf: Workflow, draft_id: str, reviewer: str, form: FormData) -> str:
     """A new task appended after the last; the shares are left as they are, so the check says
     whether they still sum to 100."""
-    data = copy.deepcopy(load_draft(wf.workspace, draft_id).assessment)
-    tasks = _tasks(data, draft_id)
-    index = len(tasks)
-    task = {
-        "name": _text(form, "name").strip(),
-        "time_pct": _whole(form, "time_pct", index),
-        "score": _whole(form, "score", index),
-        "impact": _text(form, "impact"),
-        "rationale": _prose(form, "rationale").strip(),
-    }
-    tasks.append(task)
-    _save(wf, draft_id, data, reviewer, form)
-    return "task_added"
+
+    def change(data: dict[str, Any]) -> str:
+        tasks = _tasks(data)
+        index = len(tasks)
+        task = {
+            "name": _text(form, "name").strip(),
+            "time_pct": _whole(form, "time_pct", index),
+            "score": _whole(form, "score", index),
+            "impact": _text(form, "impact"),
+            "rationale": _prose(form, "rationale").strip(),
+        }
+        tasks.append(task)
+        return "task_added"
+
+    return _changed(wf, draft_id, reviewer, form, change)
 
 
 def _remove_task(index: int) -> Decide:
     def remove(wf: Workflow, draft_id: str, reviewer: str, form: FormData) -> str:
-        data = copy.deepcopy(load_draft(wf.workspace, draft_id).assessment)
-        del _tasks(data, draft_id, index)[index]
-        _save(wf, draft_id, data, reviewer, form)
-        return "task_removed"
+        def change(data: dict[str, Any]) -> str:
+            del _tasks(data, index)[index]
+            return "task_removed"
+
+        return _changed(wf, draft_id, reviewer, form, change)
 
     return remove
 
@@ -204,8 +214,6 @@ def _move_task(index: int) -> Decide:
     """Task ``index`` swapped with the one above (``to=up``) or below (``to=down``)."""
 
     def move(wf: Workflow, draft_id: str, reviewer: str, form: FormData) -> str:
-        data = copy.deepcopy(load_draft(wf.workspace, draft_id).assessment)
-        tasks = _tasks(data, draft_id, index)
         to = _text(form, "to")
         if to not in ("up", "down"):
             raise InputError(
@@ -213,17 +221,21 @@ def _move_task(index: int) -> Decide:
                 field=f"tasks[{index}]",
                 rule="edit.move",
             )
-        other = index - 1 if to == "up" else index + 1
-        if not 0 <= other < len(tasks):
-            where = "first" if to == "up" else "last"
-            raise InputError(
-                f"task {index} is already the {where}; it cannot move {to}",
-                field=f"tasks[{index}]",
-                rule="edit.move",
-            )
-        tasks[index], tasks[other] = tasks[other], tasks[index]
-        _save(wf, draft_id, data, reviewer, form)
-        return "task_moved"
+
+        def change(data: dict[str, Any]) -> str:
+            tasks = _tasks(data, index)
+            other = index - 1 if to == "up" else index + 1
+            if not 0 <= other < len(tasks):
+                where = "first" if to == "up" else "last"
+                raise InputError(
+                    f"task {index} is already the {where}; it cannot move {to}",
+                    field=f"tasks[{index}]",
+                    rule="edit.move",
+                )
+            tasks[index], tasks[other] = tasks[other], tasks[index]
+            return "task_moved"
+
+        return _changed(wf, draft_id, reviewer, form, change)
 
     return move
 
@@ -241,21 +253,32 @@ def _edit_text(wf: Workflow, draft_id: str, reviewer: str, form: FormData) -> st
             rule="edit.field",
         )
     value = _prose(form, "value")
-    data = copy.deepcopy(load_draft(wf.workspace, draft_id).assessment)
-    if match["index"] is None:
-        holder, name = data.get("role"), field.removeprefix("role.")
-        where = "role"
-    else:
-        index = int(match["index"])
-        tasks = data.get("tasks")
-        if not isinstance(tasks, list) or not index < len(tasks):
-            raise NotFoundError(f"draft {draft_id} has no task {index}", rule="edit.task")
-        holder, name = tasks[index], field.rsplit(".", 1)[1]
-        where = f"tasks[{index}]"
-    if not isinstance(holder, dict):
-        raise InputError(f"{where} is not a mapping", field=where)
-    holder[name] = value
-    return _save(wf, draft_id, data, reviewer, form)
+
+    def change(data: dict[str, Any]) -> str:
+        if match["index"] is None:
+            holder, where = data.get("role"), "role"
+        else:
+            index = int(match["index"])
+            holder, where = _tasks(data, index)[index], f"tasks[{index}]"
+        if not isinstance(holder, dict):
+            raise InputError(f"{where} is not a mapping", field=where)
+        holder[field.rsplit(".", 1)[1]] = value
+        return "edited"
+
+    return _changed(wf, draft_id, reviewer, form, change)
+
+
+def _restore(wf: Workflow, draft_id: str, reviewer: str, form: FormData) -> str:
+    """The state before the latest change (an undo), or the earlier one ``version`` names."""
+    digest = _text(form, "version") or None
+    restore(wf, draft_id, reviewer, opened_sha256=_text(form, "opened"), digest=digest)
+    return "restored"
+
+
+def _add_source(wf: Workflow, draft_id: str, reviewer: str, form: FormData) -> str:
+    fields = ("dimension", "title", "url", "date")
+    add_source(wf, draft_id, NewSource(*(_text(form, name) for name in fields)), reviewer)
+    return "source_added"
 
 
 def _verify_sources(wf: Workflow, draft_id: str, reviewer: str, form: FormData) -> str:
@@ -297,3 +320,5 @@ async def move_task(request: Request) -> Response:
 
 edit_text = _handler(_edit_text, "edited")
 verify_sources = _handler(_verify_sources, "verified")
+restore_version = _handler(_restore, "restored")
+add_source_to = _handler(_add_source, "source_added")

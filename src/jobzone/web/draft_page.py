@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -29,13 +29,16 @@ from jobzone.config import load_config
 from jobzone.drafts import Draft, Kind, load_draft
 from jobzone.errors import ConfigError, InputError, JobzoneError, NotFoundError
 from jobzone.occupations.index import default_index
+from jobzone.review.authorship import changed_fields
 from jobzone.review.queue import listing
 from jobzone.review.showing import annotated, changes, filled, history_lines, provenance_lines
 from jobzone.review.targets import resolve_draft
 from jobzone.second_opinion import Labels, TaskOpinion, grounded, labels
 from jobzone.sources import CitedSource, cited
 from jobzone.web.site import page, site_of
+from jobzone.wording import plural
 from jobzone.workflow import Workflow
+from jobzone.workflow.versions import has, model_wrote, restorable
 
 #: The outcomes a decision redirects with (``?done=...``), as the page words them.
 DONE = {
@@ -48,6 +51,8 @@ DONE = {
     "task_added": "The task is added; the draft was checked and scored again.",
     "task_removed": "The task is removed; the draft was checked and scored again.",
     "task_moved": "The task is moved; the draft was checked and scored again.",
+    "restored": "The earlier version is back; the draft was checked and scored again.",
+    "source_added": "The source is added; the draft was checked again.",
 }
 _TASK_FIELDS = ("name", "time_pct", "score", "impact", "rationale")
 #: The role definition's prose, each edited in place by a form of its own.
@@ -93,6 +98,14 @@ class Message:
 
 
 @dataclass(frozen=True)
+class VersionView:
+    """An earlier state the page offers to bring back."""
+
+    digest: str
+    label: str
+
+
+@dataclass(frozen=True)
 class DraftView:
     draft: Draft
     assessment: Assessment | None
@@ -116,6 +129,12 @@ class DraftView:
     career: CareerContext | None = None
     #: The notices the career figures' data asks for.
     notices: tuple[str, ...] = ()
+    #: Earlier states kept on disk, newest first (the first is what undo brings back).
+    versions: tuple[VersionView, ...] = ()
+    #: Each field a person changed since the model wrote it, with what the model wrote.
+    changed: dict[str, str] = field(default_factory=dict)
+    #: What the marks of changed fields mean for this draft, or why there are none.
+    authorship: str = ""
     role_text: tuple[str, ...] = tuple(f"role.{name}" for name in ROLE_TEXT)
     impacts: tuple[str, ...] = tuple(i.value for i in Impact)
 
@@ -358,6 +377,37 @@ def _neighbours(wf: Workflow, draft_id: str) -> tuple[str | None, str | None]:
     return (ids[at - 1] if at > 0 else None), (ids[at + 1] if at + 1 < len(ids) else None)
 
 
+def _versions(wf: Workflow, draft: Draft) -> tuple[VersionView, ...]:
+    """The earlier states of an open draft that are kept, newest first."""
+    if not draft.status.is_open:
+        return ()
+    earlier = restorable(draft)[:-1]
+    return tuple(
+        VersionView(v.digest, v.describe())
+        for v in reversed(earlier)
+        if has(wf.workspace, draft.id, v.digest)
+    )
+
+
+def _authorship(wf: Workflow, draft: Draft) -> tuple[dict[str, str], str]:
+    """The fields a person changed since the model wrote them, and what the marks mean."""
+    if not draft.provenance.calls:
+        return {}, "Written by hand: no model wrote this draft, so no field is marked."
+    model = model_wrote(wf.workspace, draft)
+    if model is None:
+        return {}, (
+            "What the model wrote is not kept for this draft (it was saved before versions were "
+            "kept, or rebased since), so fields people changed are not marked."
+        )
+    changed = changed_fields(model, draft.assessment)
+    if not changed:
+        return changed, "Every field is as the model wrote it."
+    return changed, (
+        f"{plural(len(changed), 'field')} changed by a person since the model wrote the draft, "
+        "each marked 'changed by a person' with what the model wrote."
+    )
+
+
 def build(wf: Workflow, draft_id: str, *, whole: bool = True) -> DraftView:
     """Everything the page shows of a draft; a NotFoundError when there is no such draft.
     Without ``whole``, only what the ``#assessment`` section shows (an htmx answer to an edit):
@@ -386,6 +436,7 @@ def build(wf: Workflow, draft_id: str, *, whole: bool = True) -> DraftView:
     every = [("error", f) for f in draft.findings.errors]
     every += [("warning", f) for f in draft.findings.warnings]
     career, notices = _career(canonical, assessment) if whole else (None, ())
+    changed, authorship = _authorship(wf, draft)
     return DraftView(
         draft=draft,
         assessment=assessment,
@@ -405,6 +456,9 @@ def build(wf: Workflow, draft_id: str, *, whole: bool = True) -> DraftView:
         required=load_config(wf.workspace).approvals_required,
         career=career,
         notices=notices,
+        versions=_versions(wf, draft),
+        changed=changed,
+        authorship=authorship,
     )
 
 

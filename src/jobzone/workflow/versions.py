@@ -56,6 +56,12 @@ def keep(workspace: Workspace, draft: Draft) -> None:
     atomic_write(path, dump_yaml(draft.assessment), inside=workspace.root)
 
 
+def has(workspace: Workspace, draft_id: str, digest: str) -> bool:
+    """Whether a version file is there (what a page offers; :func:`kept` checks it on use)."""
+    path = _folder(workspace, draft_id) / f"{digest}.yaml"
+    return path.is_file() and not path.is_symlink()
+
+
 def kept(workspace: Workspace, draft_id: str, digest: str) -> dict[str, Any] | None:
     """The assessment kept under ``digest``; None when it is not kept or no longer hashes to
     its name."""

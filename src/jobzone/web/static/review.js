@@ -36,6 +36,31 @@
     },
   };
 
+  // A change the server refused without a page to show (a stale CSRF token, a body too large,
+  // a server error) or that never reached it: say so, since htmx itself swaps nothing then.
+  function requestFailed(text) {
+    var box = document.getElementById("request-error");
+    if (!box) return;
+    box.textContent = text;
+    box.hidden = false;
+  }
+
+  document.addEventListener("htmx:responseError", function (event) {
+    var xhr = event.detail.xhr;
+    var said = (xhr.responseText || "").trim().slice(0, 300);
+    requestFailed("Not saved: the server answered " + xhr.status +
+      (said ? " (" + said + ")" : "") + ". Reload the page and try again.");
+  });
+
+  document.addEventListener("htmx:sendError", function () {
+    requestFailed("Not saved: the review server cannot be reached. Is `jobzone serve` still running?");
+  });
+
+  document.addEventListener("htmx:beforeRequest", function () {
+    var box = document.getElementById("request-error");
+    if (box) box.hidden = true;
+  });
+
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
     var action = actions[event.key];
