@@ -505,7 +505,9 @@ def test_a_page_served_on_loopback_answers_only_to_loopback_names(
     assert "secret" not in answer.text
 
 
-@pytest.mark.parametrize("host", ["127.0.0.1:8765", "localhost:8765", "[::1]:8765", "LOCALHOST"])
+@pytest.mark.parametrize(
+    "host", ["127.0.0.1:8765", "localhost:8765", "[::1]:8765", "LOCALHOST", "127.0.0.2:8765"]
+)
 def test_loopback_names_are_answered(workspace: Path, host: str) -> None:
     app = create_app(workspace, reviewer="Ann")
     answer = TestClient(app, base_url=f"http://{host}").get("/")

@@ -81,9 +81,11 @@ def test_each_source_has_its_own_verify_button(workspace: Path, client: Client) 
 def test_verifying_one_source_shows_who_and_when(workspace: Path, client: Client) -> None:
     make_draft(workspace, "draft-1")
     browser = client()
-    _, token = open_page(browser, "draft-1")
+    html, token = open_page(browser, "draft-1")
     answer = browser.post(
-        "/drafts/draft-1/sources/verify", data={"csrf": token, "path": WAGE}, headers=HX
+        "/drafts/draft-1/sources/verify",
+        data={"csrf": token, "path": WAGE, "opened": opened_of(html)},
+        headers=HX,
     )
     assert answer.status_code == 200
     assert "<html" not in answer.text and 'data-kind="success"' in answer.text
@@ -100,8 +102,11 @@ def test_verifying_one_source_shows_who_and_when(workspace: Path, client: Client
 def test_verify_all_records_every_source_and_redirects(workspace: Path, client: Client) -> None:
     make_draft(workspace, "draft-1")
     browser = client()
-    _, token = open_page(browser, "draft-1")
-    answer = browser.post("/drafts/draft-1/sources/verify", data={"csrf": token, "all": "yes"})
+    html, token = open_page(browser, "draft-1")
+    answer = browser.post(
+        "/drafts/draft-1/sources/verify",
+        data={"csrf": token, "all": "yes", "opened": opened_of(html)},
+    )
     assert answer.status_code == 303
     assert answer.headers["location"] == "/drafts/draft-1?done=verified"
     assert all(source["verified_by"] == "Ann" for source in sources_of(workspace).values())
@@ -126,14 +131,39 @@ def test_a_bad_verification_changes_nothing(
     make_draft(workspace, "draft-1")
     before = draft_bytes(workspace)
     browser = client()
-    _, token = open_page(browser, "draft-1")
+    html, token = open_page(browser, "draft-1")
     answer = browser.post(
-        f"/drafts/{draft_id}/sources/verify", data={"csrf": token, "path": path}, headers=HX
+        f"/drafts/{draft_id}/sources/verify",
+        data={"csrf": token, "path": path, "opened": opened_of(html)},
+        headers=HX,
     )
     assert answer.status_code == status
     if status == 422:
         assert 'id="message" class="message error"' in answer.text
         assert "not a source" in answer.text or "name the sources" in answer.text
+    assert draft_bytes(workspace) == before
+
+
+def test_verifying_from_a_page_opened_before_an_edit_is_a_conflict(
+    workspace: Path, client: Client
+) -> None:
+    """The path the reviewer checked may name another source once the draft changed."""
+    make_draft(workspace, "draft-1")
+    browser = client()
+    html, token = open_page(browser, "draft-1")
+    run_edit = browser.post(
+        "/drafts/draft-1/sources/add",
+        data={"csrf": token, "dimension": "wage_trends", "title": "Pay survey by ONS"},
+    )
+    assert run_edit.status_code == 303
+    before = draft_bytes(workspace)
+    answer = browser.post(
+        "/drafts/draft-1/sources/verify",
+        data={"csrf": token, "path": WAGE, "opened": opened_of(html)},
+        headers=HX,
+    )
+    assert answer.status_code == 409
+    assert "changed since this page was opened" in answer.text
     assert draft_bytes(workspace) == before
 
 

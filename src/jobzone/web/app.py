@@ -21,7 +21,7 @@ from jobzone.web import decisions
 from jobzone.web.draft_page import neighbour, show
 from jobzone.web.login import RequireLogin, login
 from jobzone.web.queue_page import queue
-from jobzone.web.security import LOOPBACK_HOSTS, BodyTooLargeError, Guard, too_large
+from jobzone.web.security import BodyTooLargeError, Guard, too_large
 from jobzone.web.site import Site, page
 from jobzone.workflow import Workflow
 from jobzone.workspace import Workspace
@@ -63,7 +63,7 @@ def create_app(
     app = Starlette(
         routes=routes,
         middleware=[
-            Middleware(Guard, hosts=LOOPBACK_HOSTS if tokens is None else None),
+            Middleware(Guard, loopback_only=tokens is None),
             Middleware(RequireLogin),
         ],
         exception_handlers={NotFoundError: not_found, 404: not_found, BodyTooLargeError: too_large},

@@ -286,7 +286,7 @@ def _verify_sources(wf: Workflow, draft_id: str, reviewer: str, form: FormData) 
     recorded as checked by the reviewer today, as ``jobzone verify`` records them."""
     every = _text(form, "all") == "yes"
     paths = [] if every else [str(p) for p in form.getlist("path")]
-    verify(wf, draft_id, paths, reviewer, every=every)
+    verify(wf, draft_id, paths, reviewer, every=every, opened_sha256=_text(form, "opened"))
     return "verified"
 
 

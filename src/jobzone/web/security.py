@@ -25,6 +25,7 @@ from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from jobzone.errors import InputError
+from jobzone.web.loopback import is_loopback
 
 #: Above this, a request's body is refused (413) before anything reads it.
 BODY_LIMIT = 256 * 1024
@@ -87,16 +88,16 @@ class Guard:
 
     app: ASGIApp
     limit: int = BODY_LIMIT
-    #: The host names requests may be addressed to (any, when None). A page served on loopback
-    #: answers only to loopback names: a web page elsewhere that points its own name at
+    #: Whether requests must be addressed to a loopback name or address. A page served on
+    #: loopback answers only to those: a web page elsewhere that points its own name at
     #: 127.0.0.1 (DNS rebinding) must not read the drafts.
-    hosts: frozenset[str] | None = None
+    loopback_only: bool = False
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        if self.hosts is not None and _host(scope) not in self.hosts:
+        if self.loopback_only and not is_loopback(_host(scope)):
             await _plain(send, 421, "this review page answers only at its own loopback address")
             return
         cookie = _cookie(scope, CSRF_COOKIE)
@@ -126,10 +127,6 @@ class Guard:
             await _plain(headed, 413, "request body too large")
             return
         await self.app(scope, limited, headed)
-
-
-#: The names a page served on loopback answers to.
-LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
 def _host(scope: Scope) -> str:

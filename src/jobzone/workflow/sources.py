@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from pydantic import ValidationError
 
 from jobzone.assessment import Assessment, Evidence
+from jobzone.checking import content_sha256
 from jobzone.drafts import Draft, Kind, load_draft
-from jobzone.errors import InputError, UnverifiedSourcesError
+from jobzone.errors import ConflictError, InputError, UnverifiedSourcesError
 from jobzone.history import Action, now
 from jobzone.review.targets import resolve_draft
 from jobzone.sources import CitedSource, cited, unverified
@@ -57,13 +58,24 @@ def draft_sources(wf: Workflow, reference: str) -> tuple[Draft, list[CitedSource
 
 
 def verify(
-    wf: Workflow, reference: str, paths: Sequence[str], by: str, *, every: bool = False
+    wf: Workflow,
+    reference: str,
+    paths: Sequence[str],
+    by: str,
+    *,
+    every: bool = False,
+    opened_sha256: str | None = None,
 ) -> VerifyResult:
     """Record that ``by`` checked the sources at ``paths`` today (``every``: each one not yet
-    verified). Naming a verified source records the new check over the old one."""
+    verified). Naming a verified source records the new check over the old one.
+
+    ``opened_sha256``: the content the reviewer was shown (a page); if the draft changed since,
+    a path may name another source than the one checked, so it is refused as a conflict."""
     on = now().date()
     with wf.session() as s:
         draft = s.open_draft(resolve_draft(wf.workspace, reference), "verifying sources")
+        if opened_sha256 is not None and content_sha256(draft.assessment) != opened_sha256:
+            raise ConflictError(f"draft {draft.id} changed since this page was opened")
         if draft.kind is Kind.commentary:
             raise InputError(
                 f"draft {draft.id} replaces only the commentary; its sources are those of the "
