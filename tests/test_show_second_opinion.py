@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -120,3 +121,23 @@ def test_data_that_cannot_be_read_is_said_in_place_of_the_opinion(
     assert lines[1].startswith("the O*NET data cannot be read: the occupations dataset ")
     assert str(missing) in lines[1]
     assert not any("tasks[0]" in line for line in lines)
+
+
+def test_show_json_gives_the_second_opinion_as_figures(workspace: Path, run_cli: RunCli) -> None:
+    t1, t3 = ids("T1")[:1], ids("T3")[:2]
+    assert len(t3) == 2
+    make_draft(workspace, "rn", change=grounded(t1, t3))
+    make_draft(workspace, "plain", change=retitle_first_task)
+
+    shown = json.loads(run_cli("show", "rn", "--json").stdout)["second_opinion"]
+
+    first, second = shown["tasks"][0], shown["tasks"][1]
+    assert (first["scored"], first["suggested"], first["disagrees"]) == (4, 2, True)
+    assert [c["id"] for c in first["cited"]] == t1
+    assert first["cited"][0]["gpt4_automation"] == "T1"
+    assert (second["scored"], second["suggested"], second["disagrees"]) == (3, 4, False)
+    assert all(t is None for t in shown["tasks"][2:])
+    covered = shown["coverage"]
+    assert (covered["code"], covered["covered"]) == (NURSES, len(t1) + len(t3))
+    assert covered["low"] is True
+    assert json.loads(run_cli("show", "plain", "--json").stdout)["second_opinion"] is None

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from jobzone.assessment import Assessment
 from jobzone.career import ONET
+from jobzone.errors import ConfigError
 from jobzone.occupations.crosscheck import (
     CORE_COVERAGE_MIN,
     DISAGREEMENT,
@@ -21,11 +23,11 @@ from jobzone.occupations.crosscheck import (
     coverage,
     second_opinions,
 )
+from jobzone.occupations.index import default_index
 from jobzone.scoring import round_half_up
 from jobzone.wording import plural
 
 if TYPE_CHECKING:
-    from jobzone.assessment import Assessment
     from jobzone.occupations.index import Index
     from jobzone.occupations.lookup import Task
 
@@ -99,6 +101,16 @@ def grounded(assessment: Assessment) -> bool:
     return assessment.role.occupation is not None or any(t.onet_tasks for t in assessment.tasks)
 
 
+def grounded_draft(data: dict[str, Any]) -> Assessment | None:
+    """A draft's assessment when it parses and is :func:`grounded`; None otherwise (a draft
+    that does not parse has findings that say why)."""
+    try:
+        assessment = Assessment.model_validate(data)
+    except ValueError:
+        return None
+    return assessment if grounded(assessment) else None
+
+
 def labels(assessment: Assessment, index: Index) -> Labels:
     """The assessment's second opinion and coverage, looked up in ``index`` (which may raise a
     ConfigError)."""
@@ -146,3 +158,54 @@ def coverage_line(found: Coverage) -> str:
     if found.low:
         line += f"; under the {CORE_COVERAGE_MIN:.0%} minimum, so part of the job may be missing"
     return line
+
+
+def as_json(data: dict[str, Any]) -> dict[str, Any] | None:
+    """The second opinion as ``show --json`` gives it: per task the suggested and drafted
+    scores and the cited statements with their labels, and the coverage; None when the draft
+    does not parse or is not grounded, ``{"error": ...}`` when the O*NET data cannot be read."""
+    assessment = grounded_draft(data)
+    if assessment is None:
+        return None
+    try:
+        index = default_index()
+        opinions = second_opinions(assessment, index=index)
+        found = coverage(assessment, index=index)
+    except ConfigError as exc:
+        return {"error": f"the O*NET data cannot be read: {exc.message}"}
+    return {
+        "tasks": [
+            None if o is None else _opinion_json(i, t.name, o)
+            for i, (t, o) in enumerate(zip(assessment.tasks, opinions, strict=True))
+        ],
+        "coverage": None
+        if found is None
+        else {
+            "code": found.code,
+            "kind": found.kind,
+            "covered": found.covered,
+            "total": found.total,
+            "low": found.low,
+        },
+    }
+
+
+def _opinion_json(index: int, name: str, opinion: SecondOpinion) -> dict[str, Any]:
+    return {
+        "path": f"tasks[{index}]",
+        "task": name,
+        "scored": opinion.drafted,
+        "suggested": opinion.suggested,
+        "disagrees": opinion.disagrees,
+        "cited": [
+            {
+                "id": t.id,
+                "text": t.text,
+                "human": t.human,
+                "gpt4": t.gpt4,
+                "gpt4_automation": t.gpt4_automation,
+            }
+            for t in opinion.cited
+        ],
+        "unknown": opinion.unknown,
+    }

@@ -86,8 +86,12 @@ def show_cmd(draft_id: str, as_json: bool) -> None:
     draft = load_draft(wf.workspace, resolve_draft(wf.workspace, draft_id))
     changed = showing.changes(wf.workspace, draft, partial(load_canonical, wf.workspace))
     if as_json:
+        from jobzone.second_opinion import as_json as second_opinion
+
+        shown = draft.model_dump(mode="json")
+        changes = changed.to_dict() if changed else None
         print_json(
-            {**draft.model_dump(mode="json"), "changes": changed.to_dict() if changed else None}
+            {**shown, "changes": changes, "second_opinion": second_opinion(draft.assessment)}
         )
     else:
         click.echo(showing.show(draft, changed), nl=False)

@@ -26,7 +26,7 @@ from jobzone.figures import FigureTable
 from jobzone.history import HistoryEntry
 from jobzone.occupations.index import default_index
 from jobzone.review.versions import current_role, kept_version
-from jobzone.second_opinion import TaskOpinion, grounded, labels
+from jobzone.second_opinion import TaskOpinion, grounded_draft, labels
 from jobzone.wording import plural
 from jobzone.workspace import Workspace
 
@@ -282,11 +282,8 @@ def second_opinion(data: dict[str, Any]) -> list[str]:
     """What the O*NET task labels say about a draft's tasks, and how much of its occupation's
     task list they cover, as a section of ``show``; nothing for a draft that does not parse (its
     findings say why) or that names no occupation and cites no statement."""
-    try:
-        assessment = Assessment.model_validate(data)
-    except ValueError:
-        return []
-    if not grounded(assessment):
+    assessment = grounded_draft(data)
+    if assessment is None:
         return []
     head = "== second opinion (O*NET task labels, Eloundou et al.; '!!' marks what to check) =="
     try:
