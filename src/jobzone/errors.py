@@ -65,7 +65,20 @@ class InputError(JobzoneError):
 
 
 class NotFoundError(InputError):
-    """A file, role or draft that does not exist."""
+    """A file, role or draft that does not exist; ``suggestions``, the near names the message
+    offers instead."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        field: str | None = None,
+        rule: str | None = None,
+        suggestions: tuple[str, ...] = (),
+    ) -> None:
+        super().__init__(message, file=file, field=field, rule=rule)
+        self.suggestions = suggestions
 
 
 class UnscorableError(JobzoneError):

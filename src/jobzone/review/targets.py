@@ -54,4 +54,8 @@ def resolve_draft(workspace: Workspace, reference: str) -> str:
         reference, [*ids, *sorted({r.slug for r in listed})], n=3, cutoff=0.6
     )
     hint = f"did you mean {' or '.join(close)}?" if close else "`jobzone queue` lists the drafts"
-    raise NotFoundError(f"no draft {reference!r} in the queue; {hint}", rule="draft.exists")
+    raise NotFoundError(
+        f"no draft {reference!r} in the queue; {hint}",
+        rule="draft.exists",
+        suggestions=tuple(close),
+    )

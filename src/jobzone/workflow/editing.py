@@ -21,7 +21,6 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import os
-import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -278,8 +277,7 @@ def _draft_named(s: Session, reference: str) -> str:
         for problem in s.canonical.unreadable:
             if problem.file and Path(problem.file).name == f"{reference}.yaml":
                 raise problem from None
-        said = set(re.findall(r"[a-z0-9-]+", exc.detail))  # the queue's suggestions, not again
-        slugs = [role.slug for role in s.canonical if role.slug not in said]
+        slugs = [role.slug for role in s.canonical if role.slug not in exc.suggestions]
         close = difflib.get_close_matches(reference, slugs, n=3, cutoff=0.6)
         roles = f" (did you mean {' or '.join(close)}?)" if close else ""
         raise NotFoundError(
