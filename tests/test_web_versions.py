@@ -19,8 +19,16 @@ from jobzone.workflow import Workflow
 from jobzone.workflow.editing import OpenedRole, queue_revision
 from jobzone.workspace import Workspace
 
-from .factories import SEED_SLUG, hermetic_env, make_draft, read_draft, seed_assessment
-from .test_web import Client, client, open_page, opened_of, score_of
+from .conftest import RunCli
+from .factories import (
+    SEED_SLUG,
+    hermetic_env,
+    make_draft,
+    read_draft,
+    retitle_first_task,
+    seed_assessment,
+)
+from .test_web import Client, client, csrf_of, open_page, opened_of, score_of
 
 __all__ = ["client"]
 
@@ -223,3 +231,44 @@ def test_an_added_task_a_rescored_item_and_new_commentary_are_marked() -> None:
         "barriers.regulatory_licensing",
         "commentary.outlook",
     }
+
+
+# -- rebasing from the page ------------------------------------------------------------------------
+
+
+def test_a_stale_draft_offers_rebase_and_is_rebased_by_the_button(
+    workspace: Path, client: Client, run_cli: RunCli
+) -> None:
+    make_draft(workspace, "mine", change=retitle_first_task)
+    browser = client()
+    html, token = open_page(browser, "mine")
+    assert 'id="rebase"' not in html  # on the current version: nothing to rebase
+    make_draft(workspace, "other", change=_rewrite_barrier)
+    assert run_cli("approve", "other", "--reviewer", "Bob").exit_code == 0
+
+    html, token = open_page(browser, "mine")
+    assert 'id="rebase"' in html and "based on v1" in html
+    refused = browser.post("/drafts/mine/approve", data={"csrf": token, "note": "ok"})
+    assert refused.status_code == 409 and "jobzone rebase mine" in refused.text
+
+    rebased = browser.post("/drafts/mine/rebase", data={"csrf": token})
+    assert rebased.status_code == 303
+    assert rebased.headers["location"] == "/drafts/mine?done=rebased"
+    draft = read_draft(workspace, "mine")
+    assert draft.base is not None and draft.base.version == 2
+    assert (draft.history[-1].action, draft.history[-1].by) == (Action.rebased, "Ann")
+    page = browser.get(rebased.headers["location"]).text
+    assert 'id="rebase"' not in page and "now sits on the role&#39;s current version" in page
+    approved = browser.post("/drafts/mine/approve", data={"csrf": csrf_of(page), "note": "ok"})
+    assert approved.status_code == 303
+
+
+def test_rebase_needs_the_csrf_token(workspace: Path, client: Client) -> None:
+    make_draft(workspace, "mine", change=retitle_first_task)
+    browser = client()
+    open_page(browser, "mine")
+    assert browser.post("/drafts/mine/rebase", data={}).status_code == 403
+
+
+def _rewrite_barrier(assessment: dict[str, Any]) -> None:
+    assessment["barriers"]["regulatory_licensing"]["rationale"] = "Rewritten by another reviewer."

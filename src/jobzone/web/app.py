@@ -58,6 +58,7 @@ def create_app(
         Route(f"{draft}/sources/verify", decisions.verify_sources, methods=["POST"]),
         Route(f"{draft}/sources/add", decisions.add_source_to, methods=["POST"]),
         Route(f"{draft}/restore", decisions.restore_version, methods=["POST"]),
+        Route(f"{draft}/rebase", decisions.rebase_draft, methods=["POST"]),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     app = Starlette(

@@ -1,5 +1,6 @@
 """The POSTs of the draft page: approve, reject, request changes, edit a task or a text in
-place, add, remove or move a task, undo a change, add a source and record sources as verified.
+place, add, remove or move a task, undo a change, add a source, record sources as verified and rebase onto the role's current
+version.
 
 Each handler checks the CSRF token, reads its fields and calls the workflow function the CLI
 calls; the decision itself (what is refused and why) is the workflow's. A refusal is shown on
@@ -34,6 +35,7 @@ from jobzone.web.security import csrf_valid
 from jobzone.web.site import reviewer_of, site_of
 from jobzone.workflow import Workflow, review
 from jobzone.workflow.editing import apply_edit, restore
+from jobzone.workflow.rebase import rebase
 from jobzone.workflow.sources import NewSource, add_source, verify
 
 #: A decision: the workflow, the draft's id, the reviewer and the form; returns the outcome to
@@ -275,6 +277,11 @@ def _restore(wf: Workflow, draft_id: str, reviewer: str, form: FormData) -> str:
     return "restored"
 
 
+def _rebase(wf: Workflow, draft_id: str, reviewer: str, form: FormData) -> str:
+    """The draft carried onto the role's current version, as ``jobzone rebase`` carries it."""
+    return "rebased" if rebase(wf, draft_id, reviewer).rebased else "on_current"
+
+
 def _add_source(wf: Workflow, draft_id: str, reviewer: str, form: FormData) -> str:
     fields = ("dimension", "title", "url", "date")
     add_source(wf, draft_id, NewSource(*(_text(form, name) for name in fields)), reviewer)
@@ -322,3 +329,4 @@ edit_text = _handler(_edit_text, "edited")
 verify_sources = _handler(_verify_sources, "verified")
 restore_version = _handler(_restore, "restored")
 add_source_to = _handler(_add_source, "source_added")
+rebase_draft = _handler(_rebase, "rebased")

@@ -38,6 +38,7 @@ from jobzone.sources import CitedSource, cited
 from jobzone.web.site import page, site_of
 from jobzone.wording import plural
 from jobzone.workflow import Workflow
+from jobzone.workflow.rebase import needs_rebase
 from jobzone.workflow.versions import has, model_wrote, restorable
 
 #: The outcomes a decision redirects with (``?done=...``), as the page words them.
@@ -53,6 +54,9 @@ DONE = {
     "task_moved": "The task is moved; the draft was checked and scored again.",
     "restored": "The earlier version is back; the draft was checked and scored again.",
     "source_added": "The source is added; the draft was checked again.",
+    "rebased": "The draft now sits on the role's current version, its changes kept; the "
+    "history lists any field both changed, to check before approving.",
+    "on_current": "The draft already sits on the role's current version: nothing to carry over.",
 }
 _TASK_FIELDS = ("name", "time_pct", "score", "impact", "rationale")
 #: The role definition's prose, each edited in place by a form of its own.
@@ -135,6 +139,8 @@ class DraftView:
     changed: dict[str, str] = field(default_factory=dict)
     #: What the marks of changed fields mean for this draft, or why there are none.
     authorship: str = ""
+    #: Whether the role changed since the draft was based on it (approval would be refused).
+    stale: bool = False
     role_text: tuple[str, ...] = tuple(f"role.{name}" for name in ROLE_TEXT)
     impacts: tuple[str, ...] = tuple(i.value for i in Impact)
 
@@ -459,6 +465,7 @@ def build(wf: Workflow, draft_id: str, *, whole: bool = True) -> DraftView:
         versions=_versions(wf, draft),
         changed=changed,
         authorship=authorship,
+        stale=needs_rebase(wf, draft),
     )
 
 

@@ -66,6 +66,15 @@ def _base_content(s: Session, draft: Draft, current: Assessment) -> dict[str, An
     return _content(kept.model_dump(mode="python"))
 
 
+def needs_rebase(wf: Workflow, draft: Draft) -> bool:
+    """Whether an open draft sits on a version that is no longer the role's current one (or is
+    a new role whose slug has entered the canonical set): what approving it would refuse."""
+    path = wf.workspace.role_path(draft.slug)
+    if not draft.status.is_open or not path.is_file() or path.is_symlink():
+        return False
+    return draft.base is None or draft.base.sha256 != file_sha256(path)
+
+
 def rebase(wf: Workflow, reference: str, by: str) -> RebaseResult:
     with wf.session() as s:
         draft = s.open_draft(resolve_draft(wf.workspace, reference), "rebasing")
