@@ -366,3 +366,33 @@ def test_a_refusal_htmx_cannot_swap_is_said_on_the_page(
     expect(error).to_contain_text("Not saved: the server answered 403")
     expect(error).to_contain_text("CSRF token")
     assert read_draft(workspace, draft_id).assessment == kept
+
+
+def test_e_opens_the_field_a_finding_is_about_and_escape_leaves_it(
+    workspace: Path, served: Served, page: Page
+) -> None:
+    """Keyboard only: e goes to the field with the error, the fix is typed and saved with
+    Enter, Escape leaves the field so that shortcuts work again."""
+
+    def blank_rationale(assessment: dict[str, Any]) -> None:
+        assessment["tasks"][3]["rationale"] = ""
+
+    draft_id = new_draft(workspace, "keys-edit", kind=Kind.new, change=blank_rationale)
+    page.goto(f"{served.url}/drafts/{draft_id}")
+    expect(page.locator(".finding.error[data-path='tasks[3].rationale']")).to_have_count(1)
+
+    page.keyboard.press("e")
+    focused = page.locator(":focus")
+    expect(focused).to_have_attribute("aria-label", "Task 3 rationale")
+    page.keyboard.type("Scheduling the jobs is automated; deciding what to track is not.")
+    page.keyboard.press("Tab")  # the form's Save button
+    page.keyboard.press("Enter")
+
+    expect(page.locator("#message")).to_contain_text("Your edit is saved")
+    expect(page.locator(".finding.error[data-path='tasks[3].rationale']")).to_have_count(0)
+    page.keyboard.press("e")  # no finding left: the first task's time share
+    expect(page.locator(":focus")).to_have_attribute("name", "time_pct")
+    page.keyboard.press("Escape")
+    page.keyboard.press("?")
+    expect(page.locator("#cheatsheet")).to_be_visible()
+    expect(page.locator("#cheatsheet")).to_contain_text("edit the field a finding is about")

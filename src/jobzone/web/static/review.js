@@ -1,6 +1,7 @@
 // Keyboard shortcuts of the review page. Loaded from /static (the CSP allows no inline script).
-// j / k: next / previous draft; a: the approve form; r: the request-changes form;
-// ?: show or hide the cheat sheet. Nothing fires while typing in a field.
+// j / k: next / previous draft; e: edit the field a finding is about (else the first task's time
+// share); a: the approve form; r: the request-changes form; ?: show or hide the cheat sheet.
+// Nothing fires while typing in a field; Escape leaves the field.
 (function () {
   "use strict";
 
@@ -21,7 +22,28 @@
     field.focus();
   }
 
+  // The field to edit first: one a finding is about (errors before warnings), else the first
+  // task's time share.
+  function fieldToEdit() {
+    var selectors = [".finding.error", ".finding.warning"];
+    for (var i = 0; i < selectors.length; i++) {
+      var findings = document.querySelectorAll("#assessment " + selectors[i]);
+      for (var j = 0; j < findings.length; j++) {
+        var holder = findings[j].closest("[data-field]");
+        var control = holder && holder.querySelector("textarea, input:not([type=hidden]), select");
+        if (control) return control;
+      }
+    }
+    return document.querySelector("form.task-edit input[name=time_pct]");
+  }
+
   var actions = {
+    e: function () {
+      var field = fieldToEdit();
+      if (!field) return;
+      field.scrollIntoView({ block: "center" });
+      field.focus();
+    },
     j: function () { follow("a[data-next]"); },
     k: function () { follow("a[data-prev]"); },
     a: function () { focusField("form#approve textarea[name=note]"); },
@@ -62,6 +84,10 @@
   });
 
   document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && typing(event.target)) {
+      event.target.blur(); // leave the field: the shortcuts work again
+      return;
+    }
     if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
     var action = actions[event.key];
     if (!action) return;
