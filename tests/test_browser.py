@@ -299,7 +299,7 @@ def test_remove_a_task_then_add_it_back_and_the_score_returns(
     assert read_draft(workspace, draft_id).assessment["tasks"][-1]["name"] == task["name"]
 
 
-# -- undo, what a person changed, adding a source, refusals htmx cannot swap ------------------------
+# -- undo, what a person changed, adding a source, refusals htmx cannot swap -----------------------
 
 
 def test_an_edit_is_marked_as_a_persons_and_undone_by_its_button(

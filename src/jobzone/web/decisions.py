@@ -1,6 +1,6 @@
 """The POSTs of the draft page: approve, reject, request changes, edit a task or a text in
-place, add, remove or move a task, undo a change, add a source, record sources as verified and rebase onto the role's current
-version.
+place, add, remove or move a task, undo a change, add a source, record sources as verified, and
+rebase onto the role's current version.
 
 Each handler checks the CSRF token, reads its fields and calls the workflow function the CLI
 calls; the decision itself (what is refused and why) is the workflow's. A refusal is shown on
