@@ -17,7 +17,7 @@ from jobzone.history import Action
 from jobzone.workflow import Workflow
 from jobzone.workflow.editing import apply_edit, restore
 from jobzone.workflow.sources import NewSource, add_source
-from jobzone.workflow.versions import VERSIONS_DIR, model_wrote, restorable
+from jobzone.workflow.versions import VERSIONS_DIR, has, kept, model_wrote, restorable
 from jobzone.workspace import Workspace
 
 from .conftest import RunCli
@@ -236,3 +236,14 @@ def test_undo_and_add_source_on_the_command_line(workspace: Path, run_cli: RunCl
     again = run_cli("undo", "draft-1", "--to", drafted[:8], "--reviewer", "Ann")
     assert again.exit_code == 2
     assert "is the current state" in again.output
+
+
+def test_a_history_hash_that_is_not_a_sha256_names_no_file(workspace: Path) -> None:
+    """A hand-edited draft file's history may hold anything: it never names a file to offer
+    or read, even one that is there."""
+    make_draft(workspace)
+    edited(workspace, share(0, 1))  # the versions folder exists
+    (workspace / "drafts" / "outside.yaml").write_text("title: x\n", "utf-8")
+    ws = Workspace.locate(workspace)
+    assert not has(ws, "draft-1", "../../outside")
+    assert kept(ws, "draft-1", "../../outside") is None

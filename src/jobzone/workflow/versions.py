@@ -13,6 +13,7 @@ the content with the provenance of a later run, or with a base it was not merged
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,8 +41,19 @@ STARTS = frozenset(
 BY_MODEL = frozenset({Action.drafted, Action.redrafted, Action.commentary_regenerated})
 
 
+_DIGEST = re.compile(r"[0-9a-f]{64}")
+
+
 def _folder(workspace: Workspace, draft_id: str) -> Path:
     return workspace.drafts_dir / VERSIONS_DIR / check_name(draft_id, "id")
+
+
+def _path(workspace: Workspace, draft_id: str, digest: str) -> Path | None:
+    """Where the version ``digest`` is kept; None for a digest that is not a sha256 (a history
+    entry of a hand-edited file may hold anything, and must not name a path)."""
+    if not _DIGEST.fullmatch(digest):
+        return None
+    return _folder(workspace, draft_id) / f"{digest}.yaml"
 
 
 def keep(workspace: Workspace, draft: Draft) -> None:
@@ -58,15 +70,15 @@ def keep(workspace: Workspace, draft: Draft) -> None:
 
 def has(workspace: Workspace, draft_id: str, digest: str) -> bool:
     """Whether a version file is there (what a page offers; :func:`kept` checks it on use)."""
-    path = _folder(workspace, draft_id) / f"{digest}.yaml"
-    return path.is_file() and not path.is_symlink()
+    path = _path(workspace, draft_id, digest)
+    return path is not None and path.is_file() and not path.is_symlink()
 
 
 def kept(workspace: Workspace, draft_id: str, digest: str) -> dict[str, Any] | None:
     """The assessment kept under ``digest``; None when it is not kept or no longer hashes to
     its name."""
-    path = _folder(workspace, draft_id) / f"{digest}.yaml"
-    if path.is_symlink() or not path.is_file():
+    path = _path(workspace, draft_id, digest)
+    if path is None or path.is_symlink() or not path.is_file():
         return None
     try:
         data = parse_yaml(path.read_text(encoding="utf-8"), str(path))
