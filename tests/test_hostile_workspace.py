@@ -491,7 +491,8 @@ def test_a_full_disk_while_approving_leaves_the_workspace_consistent(
 
 READ_ONLY = {
     "approve": (("approve", "rev-1", "--reviewer", "alice"), INTENT),
-    "reject": (("reject", "rev-1", "--reviewer", "alice", "--reason", "no"), "drafts/rev-1.yaml"),
+    # The first file a rejection writes: the draft's state before it, kept as a version.
+    "reject": (("reject", "rev-1", "--reviewer", "alice", "--reason", "no"), "drafts/.versions/"),
 }
 
 
