@@ -2,6 +2,8 @@
 
     .venv/bin/python -m tests.record_cassettes            # everything, against the fake server
     .venv/bin/python -m tests.record_cassettes --demo     # only src/jobzone/demo/cassette.yaml
+    .venv/bin/python -m tests.record_cassettes --eval     # only jobzone eval's: the tests'
+                                                          # and src/jobzone/evals/demo/cassette.yaml
     .venv/bin/python -m tests.record_cassettes --commentary   # only test_commentary.py's
     .venv/bin/python -m tests.record_cassettes --real     # test_drafting.py against a real
                                                           # endpoint (OPENAI_API_KEY/BASE_URL)
@@ -31,6 +33,7 @@ REPO = Path(__file__).resolve().parent.parent
 COMMENTARY_TESTS = "tests/test_commentary.py"
 TEST_FILES = ("tests/test_drafting.py", "tests/test_drafting_faults.py", COMMENTARY_TESTS)
 LOCAL_TESTS = "tests/test_local_model.py"
+EVAL_TESTS = ("tests/test_eval_drafts.py", "tests/test_eval_labels.py")
 
 
 def pytest(*args: str, env: dict[str, str] | None = None) -> int:
@@ -76,10 +79,44 @@ def record_demo() -> None:
     print(f"recorded {demo.CASSETTE.relative_to(REPO)}")
 
 
+def record_eval_demo() -> None:
+    """``jobzone eval drafts --demo``'s recording: the evaluation of the roles in
+    src/jobzone/evals/demo/roles/, against the fake server, through the same vcrpy options."""
+    import vcr
+
+    from jobzone.evals import demo, drafts_eval
+    from jobzone.evals.report import draft_results, save
+    from jobzone.workflow import Workflow
+
+    from .drafting_support import cassette_config
+    from .fake_openai import FakeOpenAI
+
+    demo.CASSETTE.unlink(missing_ok=True)
+    with tempfile.TemporaryDirectory() as scratch, FakeOpenAI("clean") as server:
+        model = demo.model(server.url, "recording")
+        wf = Workflow(demo.workspace(Path(scratch)), models=lambda choice: model)
+        with vcr.VCR().use_cassette(str(demo.CASSETTE), **cassette_config("all")) as cassette:
+            run, asked = drafts_eval.start(wf, [], drafts_eval.DraftsOptions())
+            save(draft_results(run, drafts_eval.execute(wf, run, asked)))
+        recorded = len(cassette.requests)
+        if recorded != demo.CALLS:
+            raise SystemExit(f"expected {demo.CALLS} model calls, recorded {recorded}")
+    print(f"recorded {demo.CASSETTE.relative_to(REPO)}")
+
+
+def record_eval() -> int:
+    """jobzone eval's cassettes: the demo's, then the tests' (replayed afterwards)."""
+    record_eval_demo()
+    env = {**os.environ, "JOBZONE_RECORD_AGAINST": "fake"}
+    code = pytest(*EVAL_TESTS, "--record-mode=rewrite", "-q", env=env)
+    return code or pytest(*EVAL_TESTS, "tests/test_eval_demo.py", "-q")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description="Re-record the drafting cassettes.")
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--demo", action="store_true", help="record the demo cassette only")
+    group.add_argument("--eval", action="store_true", help="record jobzone eval's cassettes only")
     group.add_argument("--real", action="store_true", help="record against $OPENAI_BASE_URL")
     group.add_argument(
         "--commentary", action="store_true", help="record test_commentary.py's cassettes only"
@@ -103,6 +140,8 @@ def main() -> int:
     if args.demo:
         record_demo()
         return pytest("tests/test_drafting.py", "-k", "demo_replays", "-q")
+    if args.eval:
+        return record_eval()
     if args.commentary:
         env = {**os.environ, "JOBZONE_RECORD_AGAINST": "fake"}
         code = pytest(COMMENTARY_TESTS, "--record-mode=rewrite", "-q", env=env)
@@ -116,7 +155,7 @@ def main() -> int:
     record_demo()
     env = {**os.environ, "JOBZONE_RECORD_AGAINST": "fake"}
     code = pytest(*TEST_FILES, "--record-mode=rewrite", "-q", env=env)
-    return code or pytest(*TEST_FILES, "-q")
+    return code or pytest(*TEST_FILES, "-q") or record_eval()
 
 
 if __name__ == "__main__":

@@ -35,7 +35,7 @@ main()
 """
 
 #: The commands that call a model; every other one but the server is run below.
-MODEL_COMMANDS = {"draft", "redraft", "commentary", "demo"}
+MODEL_COMMANDS = {"draft", "redraft", "commentary", "demo", "eval"}
 #: Commands that run until stopped (tests/test_web.py drives the review page itself).
 SERVERS = {"serve"}
 #: The SDK a model call needs: a command that calls none must not import it.

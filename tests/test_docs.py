@@ -70,3 +70,24 @@ def test_readme_opens_with_the_two_setup_commands() -> None:
     first_screen = "\n".join(README.splitlines()[:25])
     assert "make demo" in first_screen
     assert "make test" in first_screen
+
+
+def _subcommands(group: str) -> list[tuple[str, click.Command]]:
+    command = _command(group)
+    assert isinstance(command, click.Group)
+    return [(f"{group} {name}", sub) for name, sub in sorted(command.commands.items())]
+
+
+@pytest.mark.parametrize(
+    ("name", "option"),
+    [
+        (name, opt)
+        for name, sub in _subcommands("eval")
+        for param in sub.params
+        if isinstance(param, click.Option) and not param.hidden
+        for opt in param.opts
+        if opt.startswith("--") and opt not in COMMON
+    ],
+)
+def test_every_eval_option_is_documented_in_its_sections(name: str, option: str) -> None:
+    assert option in _section(name), f"README's `jobzone {name}` section omits {option}"

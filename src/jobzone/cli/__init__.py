@@ -96,6 +96,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "jobzone.cli.occupations:occupations_group",
         "Look up O*NET occupations: search them by job title, show one with its tasks and labels.",
     ),
+    "eval": (
+        "jobzone.cli.evals:eval_group",
+        "Measure draft quality: drafts against approved roles, task labels against people.",
+    ),
     "score": ("jobzone.cli.assess:score_cmd", "Compute every figure of an assessment."),
     "validate": (
         "jobzone.cli.assess:validate_cmd",
