@@ -138,3 +138,13 @@ def test_an_unknown_role_is_refused_before_any_call(run_cli: Any) -> None:
     assert result.exit_code == 2
     error = json.loads(result.stdout)
     assert "not in the canonical set: no-such-role" in error["message"]
+
+
+def test_a_role_file_that_cannot_be_read_is_said_not_skipped_silently(
+    run_cli: Any, workspace: Path
+) -> None:
+    (workspace / "roles" / "broken-role.yaml").write_text("title: [unclosed\n", "utf-8")
+    result = run_cli("eval", "drafts", "no-such-role")
+    assert result.exit_code == 2
+    assert "not evaluated, the role file cannot be read" in result.stderr
+    assert "broken-role.yaml" in result.stderr

@@ -113,7 +113,10 @@ def chosen_roles(canonical: CanonicalSet, slugs: list[str]) -> list[str]:
 
 def start(wf: Workflow, slugs: list[str], options: DraftsOptions) -> tuple[EvalRun, Model]:
     """A new run over the roles named (else every canonical role), and its model."""
-    chosen = chosen_roles(load_canonical(wf.workspace), slugs)
+    canonical = load_canonical(wf.workspace)
+    for problem in canonical.unreadable:  # left out, and said, never silently
+        wf.notify(Notice(f"not evaluated, the role file cannot be read: {problem.message}"))
+    chosen = chosen_roles(canonical, slugs)
     model = model_for(wf, options.model)
     at = now()
     settings = EvalSettings(
