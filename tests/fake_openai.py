@@ -29,6 +29,8 @@ from __future__ import annotations
 import argparse
 import contextlib
 import copy
+import email.parser
+import email.policy
 import json
 import re
 import threading
@@ -86,6 +88,16 @@ class Scenario:
     commentary: str = "ok"
     #: The structured-output modes the server offers; the others are refused.
     modes: tuple[str, ...] = MODES
+    #: Only titles matching this pattern get the tasks and commentary faults above (all when
+    #: None): a set of many titles with some failing validation.
+    faulty_titles: str | None = None
+    #: Batches: retrieves answered ``in_progress`` before a batch ends.
+    batch_polls: int = 1
+    #: Batches: per stage, how many of its requests fail (HTTP 500, in the error file) the
+    #: first time they are run.
+    batch_failures: Mapping[str, int] = field(default_factory=dict)
+    #: Batches: the first batch expires with only its first half of requests run.
+    batch_expires: bool = False
 
     def __post_init__(self) -> None:
         assert set(self.modes) <= set(MODES), self.modes
@@ -113,6 +125,14 @@ SCENARIOS: dict[str, Scenario] = {
         Scenario("cut-json", faults={"role": ("cut-json",)}),
         Scenario("no-choices", faults={"role": ("no-choices",)}),
         Scenario("json-mode-only", modes=("json_object",)),
+        Scenario("batch-some-repairs", tasks_sum="first-95", faulty_titles=r"Nurse|Clerk|Analyst"),
+        Scenario(
+            "batch-failures-and-expiry",
+            batch_polls=2,
+            batch_failures={"profile": 2},
+            batch_expires=True,
+        ),
+        Scenario("batch-slow", batch_polls=3),
     )
 }
 
@@ -851,9 +871,10 @@ def answer_for(
         answer = with_on_call_split(answer)
     if stage == "tasks":
         cite_statements(answer["tasks"], data.get("occupation_tasks"))
+    faulty = scenario.faulty_titles is None or bool(re.search(scenario.faulty_titles, title))
     if stage == "tasks":
-        short = scenario.tasks_sum == "always-95" or (
-            scenario.tasks_sum == "first-95" and not repair
+        short = faulty and (
+            scenario.tasks_sum == "always-95" or (scenario.tasks_sum == "first-95" and not repair)
         )
         if short:
             # Take five points from the longest task: the shares then sum to 95.
@@ -864,8 +885,9 @@ def answer_for(
         answer["where_to_look_next"] = [
             item for item in answer["where_to_look_next"] if item["slug"] in known
         ]
-        wrong = scenario.commentary == "always-wrong" or (
-            scenario.commentary == "first-wrong" and not repair
+        wrong = faulty and (
+            scenario.commentary == "always-wrong"
+            or (scenario.commentary == "first-wrong" and not repair)
         )
         if wrong:
             answer = wrong_commentary(answer)
@@ -884,6 +906,7 @@ class FakeOpenAI:
         self._lock = threading.Lock()
         self._served: dict[str, int] = {}
         self._seq = 0
+        self.batches = FakeBatches(self)
         self._httpd = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
         self._thread: threading.Thread | None = None
 
@@ -995,9 +1018,18 @@ class FakeOpenAI:
         server = self
 
         class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                status, payload, kind = server.batches.get(self.path.rstrip("/"))
+                self._send(status, {"content-type": kind}, payload)
+
             def do_POST(self) -> None:
                 length = int(self.headers.get("content-length") or 0)
                 raw = self.rfile.read(length)
+                if self.path.rstrip("/") in ("/v1/files", "/v1/batches"):
+                    kind = self.headers.get("content-type") or ""
+                    status, payload = server.batches.post(self.path.rstrip("/"), raw, kind)
+                    self._send(status, {}, payload)
+                    return
                 if self.path.rstrip("/") != "/v1/chat/completions":
                     self._send(404, {}, _error(f"no route {self.path}", 404))
                     return
@@ -1031,6 +1063,155 @@ class FakeOpenAI:
                 pass  # quiet: the caller reports what it needs
 
         return Handler
+
+
+class FakeBatches:
+    """The Batch API's part of the server: ``POST /v1/files`` (multipart, purpose ``batch``),
+    ``GET /v1/files/ID/content``, ``POST /v1/batches`` and ``GET /v1/batches/ID``. A batch runs
+    its requests through the server's own answers when it is created, and shows them after the
+    scenario's number of polls: in its output file, its error file (the scenario's failures),
+    or, for a batch that expires, as ``batch_expired`` errors."""
+
+    def __init__(self, server: FakeOpenAI) -> None:
+        self.server = server
+        self.files: dict[str, bytes] = {}
+        self.batches: dict[str, dict[str, Any]] = {}
+        self.polls: dict[str, int] = {}
+        self.ended: dict[str, dict[str, Any]] = {}
+        self.created = 0
+        self._failed: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def _file(self, data: bytes) -> str:
+        with self._lock:
+            file_id = f"file-fake{len(self.files) + 1:04d}"
+            self.files[file_id] = data
+            return file_id
+
+    def post(self, path: str, raw: bytes, content_type: str) -> tuple[int, Body]:
+        if path == "/v1/files":
+            message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+                f"Content-Type: {content_type}\r\n\r\n".encode() + raw
+            )
+            parts = {
+                p.get_param("name", header="content-disposition"): p for p in message.iter_parts()
+            }
+            data = parts["file"].get_payload(decode=True)
+            file_id = self._file(data)
+            return 200, {
+                "id": file_id,
+                "object": "file",
+                "bytes": len(data),
+                "created_at": FIXED_CREATED,
+                "filename": "batch.jsonl",
+                "purpose": "batch",
+            }
+        body = json.loads(raw)
+        lines = self.files[body["input_file_id"]].decode("utf-8").splitlines()
+        with self._lock:
+            self.created += 1
+            batch_id = f"batch_fake{self.created:04d}"
+            expires = self.server.scenario.batch_expires and self.created == 1
+        batch = {
+            "id": batch_id,
+            "object": "batch",
+            "endpoint": body["endpoint"],
+            "errors": None,
+            "input_file_id": body["input_file_id"],
+            "completion_window": "24h",
+            "status": "validating",
+            "output_file_id": None,
+            "error_file_id": None,
+            "created_at": FIXED_CREATED,
+            "request_counts": {"total": len(lines), "completed": 0, "failed": 0},
+        }
+        self.batches[batch_id] = batch
+        self.polls[batch_id] = 0
+        self.ended[batch_id] = self._run(batch, [json.loads(line) for line in lines], expires)
+        return 200, dict(batch)
+
+    def _run(
+        self, batch: dict[str, Any], requests: list[dict[str, Any]], expires: bool
+    ) -> dict[str, Any]:
+        output, errors = [], []
+        ran = requests[: len(requests) // 2] if expires else requests
+        for number, item in enumerate(requests, 1):
+            line: dict[str, Any] = {"id": f"batch_req_{number:04d}", "custom_id": item["custom_id"]}
+            stage = item["custom_id"].split("-", 1)[0]
+            if item not in ran:
+                errors.append(
+                    {
+                        **line,
+                        "response": None,
+                        "error": {
+                            "code": "batch_expired",
+                            "message": "This request could not be executed "
+                            "before the completion window expired.",
+                        },
+                    }
+                )
+                continue
+            with self._lock:
+                failing = self._failed.get(stage, 0) < self.server.scenario.batch_failures.get(
+                    stage, 0
+                )
+                if failing:
+                    self._failed[stage] = self._failed.get(stage, 0) + 1
+            if failing:
+                errors.append(
+                    {
+                        **line,
+                        "response": {
+                            "status_code": 500,
+                            "request_id": line["id"],
+                            "body": _error(_FAULT_MESSAGES[500], 500),
+                        },
+                        "error": None,
+                    }
+                )
+                continue
+            status, _headers, payload, call = self.server.respond(
+                json.dumps(item["body"]).encode("utf-8")
+            )
+            if call is not None:
+                with self.server._lock:
+                    self.server.calls.append(call)
+            response = {"status_code": status, "request_id": line["id"], "body": payload}
+            (output if status == 200 else errors).append(
+                {**line, "response": response, "error": None}
+            )
+        ended = dict(batch)
+        counts = {
+            "total": len(requests),
+            "completed": len(output),
+            "failed": len(errors) - (len(requests) - len(ran)),
+        }
+        ended.update(status="expired" if expires else "completed", request_counts=counts)
+        for key, lines in (("output_file_id", output), ("error_file_id", errors)):
+            if lines:
+                text = "".join(json.dumps(x) + "\n" for x in lines)
+                ended[key] = self._file(text.encode("utf-8"))
+        return ended
+
+    def get(self, path: str) -> tuple[int, Body, str]:
+        if path.startswith("/v1/files/") and path.endswith("/content"):
+            file_id = path.split("/")[3]
+            if file_id not in self.files:
+                return 404, _error(f"no file {file_id}", 404), "application/json"
+            return 200, self.files[file_id].decode("utf-8"), "application/octet-stream"
+        batch_id = path.rsplit("/", 1)[-1]
+        if not path.startswith("/v1/batches/") or batch_id not in self.batches:
+            return 404, _error(f"no route {path}", 404), "application/json"
+        with self._lock:
+            self.polls[batch_id] += 1
+            polls = self.polls[batch_id]
+        if polls > self.server.scenario.batch_polls:
+            return 200, self.ended[batch_id], "application/json"
+        progress = dict(self.batches[batch_id], status="in_progress")
+        total = progress["request_counts"]["total"]
+        share = polls / (self.server.scenario.batch_polls + 1)
+        progress["request_counts"] = {"total": total, "completed": int(total * share), "failed": 0}
+        return 200, progress, "application/json"
 
 
 #: A response body: a JSON object, text as it is, or the events of a stream.

@@ -31,7 +31,12 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 COMMENTARY_TESTS = "tests/test_commentary.py"
-TEST_FILES = ("tests/test_drafting.py", "tests/test_drafting_faults.py", COMMENTARY_TESTS)
+TEST_FILES = (
+    "tests/test_drafting.py",
+    "tests/test_drafting_faults.py",
+    COMMENTARY_TESTS,
+    "tests/test_batch_drafting.py",
+)
 LOCAL_TESTS = "tests/test_local_model.py"
 EVAL_TESTS = ("tests/test_eval_drafts.py", "tests/test_eval_labels.py")
 

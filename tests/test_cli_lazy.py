@@ -61,6 +61,7 @@ OFFLINE: dict[str, list[str]] = {
     "roles": ["roles"],
     "check": ["check"],
     "runs": ["runs"],
+    "batch": ["batch", "status"],
     "occupations": ["occupations", "search", "registered nurse"],
 }
 #: What a command needs done first, to have something to do.

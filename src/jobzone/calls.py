@@ -87,6 +87,9 @@ class CallRecord(BaseModel):
     #: arrived (the prompt at four characters a token, one completion token a piece).
     usage_estimated: bool = Field(default=False, exclude_if=lambda value: not value)
     error: str | None = None
+    #: The OpenAI batch (or the exported round's file) the answer came through, if any: such a
+    #: call is charged at batch prices.
+    batch: str | None = Field(default=None, exclude_if=lambda value: value is None)
 
     @model_validator(mode="before")
     @classmethod

@@ -145,6 +145,11 @@ class TruncatedError(ModelCallError):
     """The answer was cut off by the token limit even with more room."""
 
 
+class BatchPendingError(ModelCallError):
+    """The run's next requests were written to a batch file (``--batch-export``): it waits for
+    the file's results (``--batch-import``), and stops meanwhile."""
+
+
 class FindingsError(JobzoneError):
     """An action refused because of validator findings (errors, or unacknowledged warnings)."""
 

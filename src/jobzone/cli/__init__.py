@@ -92,6 +92,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "jobzone.cli.runs:runs_cmd",
         "List the drafting runs the workspace keeps, and how to continue the ones that stopped.",
     ),
+    "batch": (
+        "jobzone.cli.batch:batch_group",
+        "Show where the sets drafted with `jobzone draft --from` stand, with their batches.",
+    ),
     "occupations": (
         "jobzone.cli.occupations:occupations_group",
         "Look up O*NET occupations: search them by job title, show one with its tasks and labels.",

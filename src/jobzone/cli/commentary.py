@@ -25,6 +25,14 @@ from jobzone.wording import plural
 @click.argument("target", metavar="SLUG|ID", required=False)
 @click.option("--notes", help="What the editor wants from the new text (passed as data).")
 @click.option("--stale", is_flag=True, help="Queue a regeneration for every stale role.")
+@click.option(
+    "--concurrency",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    metavar="N",
+    help="With --stale: regenerations at once (a 429 slows every one down).",
+)
 @model_options
 @json_option
 @workspace_option
@@ -32,6 +40,7 @@ def commentary_cmd(
     target: str | None,
     notes: str | None,
     stale: bool,
+    concurrency: int,
     model: str | None,
     timeout: float | None,
     structured_output: str | None,
@@ -47,7 +56,7 @@ def commentary_cmd(
     """
     from jobzone.canonical import load_canonical
     from jobzone.figures import stale_roles
-    from jobzone.workflow.commentary import regenerate
+    from jobzone.workflow.commentary import regenerate, regenerate_all
 
     if bool(target) == stale:
         raise click.UsageError("give a SLUG or draft ID, or --stale (not both)")
@@ -59,11 +68,14 @@ def commentary_cmd(
         assert target is not None
         targets = [target]
     by = author_name()
-    results = []
-    for i, name in enumerate(targets, 1):
-        wf.notify(Notice(f"[{i}/{len(targets)}] {name}"))
-        chosen = model_choice(model, timeout, structured_output)
-        results.append(regenerate(wf, name, notes=notes, by=by, model=chosen))
+    chosen = model_choice(model, timeout, structured_output)
+    if stale:
+        results, failed = regenerate_all(
+            wf, targets, notes=notes, by=by, model=chosen, concurrency=concurrency
+        )
+    else:
+        wf.notify(Notice(f"[1/1] {targets[0]}"))
+        results, failed = [regenerate(wf, targets[0], notes=notes, by=by, model=chosen)], []
     if not stale and not results[0].queued:
         # Raised before anything is printed, so that --json prints one object: the error.
         raise ConflictError(
@@ -83,7 +95,8 @@ def commentary_cmd(
         for r in results
     ]
     if as_json:
-        print_json({"drafts": rows})
+        stopped = [{"slug": slug, "error": error.to_dict()} for slug, error in failed]
+        print_json({"drafts": rows, **({"stopped": stopped} if stopped else {})})
     else:
         for row in rows:
             state = "queued" if row["queued"] else "already in the queue"
@@ -91,7 +104,9 @@ def commentary_cmd(
                 f"{row['id']}: {state}, {plural(row['errors'], 'error')}, "
                 f"{plural(row['warnings'], 'warning')}"
             )
-        if stale and not rows:
+        for slug, error in failed:
+            click.echo(f"{slug}: stopped: {error.message}")
+        if stale and not rows and not failed:
             click.echo("no stale commentary")
-    if any(row["errors"] for row in rows):
+    if any(row["errors"] for row in rows) or failed:
         fail(EXIT_FINDINGS)

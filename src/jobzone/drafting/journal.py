@@ -16,7 +16,7 @@ import threading
 from enum import StrEnum
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from jobzone.calls import CallRecord
 from jobzone.canonical import BaseVersion
@@ -70,6 +70,8 @@ class RunRequest(BaseModel):
     force_title: bool = False
     #: The revision of ``draft`` this run writes (a redraft, a draft's new commentary).
     revision: int | None = None
+    #: The O*NET occupation code the editor chose (a titles file's ``occupation`` column).
+    occupation: str | None = Field(default=None, exclude_if=lambda value: value is None)
 
     @property
     def resume_command(self) -> str:

@@ -439,52 +439,13 @@ class OpenAIModel:
     # -- one attempt --------------------------------------------------------------------------
 
     def _messages(self, mode: str, call: Call) -> list[Message]:
-        """The call's messages; in JSON mode the system message also states the schema."""
-        if mode != "json_object":
-            return call.messages
-        schema = json.dumps(to_strict_json_schema(call.stage.answer), ensure_ascii=False)
-        note = (
-            "\nAnswer with one JSON object and nothing else. It must follow this JSON Schema "
-            f"({call.stage.answer.__name__}):\n{schema}\n"
-        )
-        system, *rest = call.messages
-        return [{"role": system["role"], "content": system["content"] + note}, *rest]
+        return mode_messages(mode, call)
 
     def _request(
         self, mode: str, call: Call, messages: list[Message], limit: int
     ) -> dict[str, Any]:
-        name = call.stage.answer.__name__
-        request: dict[str, Any] = {
-            "model": self.settings.model,
-            "messages": cast(list[ChatCompletionMessageParam], messages),
-            "max_completion_tokens": limit,
-            "stream": True,
-            "stream_options": {"include_usage": True},
-        }
-        if self.settings.temperature is not None:
-            request["temperature"] = self.settings.temperature
-        if mode == "json_schema":
-            schema = to_strict_json_schema(call.stage.answer)
-            request["response_format"] = {
-                "type": "json_schema",
-                "json_schema": {"name": name, "strict": True, "schema": schema},
-            }
-        elif mode == "tools":
-            request["tools"] = [
-                {
-                    "type": "function",
-                    "function": {
-                        "name": name,
-                        "description": "Give the stage's answer.",
-                        "parameters": to_strict_json_schema(call.stage.answer),
-                        "strict": True,
-                    },
-                }
-            ]
-            request["tool_choice"] = {"type": "function", "function": {"name": name}}
-        else:
-            request["response_format"] = {"type": "json_object"}
-        return request
+        s = self.settings
+        return chat_request(s.model, s.temperature, mode, call, messages, limit, stream=True)
 
     def _once(self, attempt: _Attempt, mode: str) -> str:
         call = attempt.call
@@ -645,6 +606,65 @@ class OpenAIModel:
             return reply.content
         attempt.report(CallOutcome.ok, usage, estimated=estimated)
         return reply.content
+
+
+def mode_messages(mode: str, call: Call) -> list[Message]:
+    """The call's messages; in JSON mode the system message also states the schema."""
+    if mode != "json_object":
+        return call.messages
+    schema = json.dumps(to_strict_json_schema(call.stage.answer), ensure_ascii=False)
+    note = (
+        "\nAnswer with one JSON object and nothing else. It must follow this JSON Schema "
+        f"({call.stage.answer.__name__}):\n{schema}\n"
+    )
+    system, *rest = call.messages
+    return [{"role": system["role"], "content": system["content"] + note}, *rest]
+
+
+def chat_request(
+    model: str,
+    temperature: float | None,
+    mode: str,
+    call: Call,
+    messages: list[Message],
+    limit: int,
+    *,
+    stream: bool,
+) -> dict[str, Any]:
+    """The body of a chat completion request for ``call`` in structured-output ``mode``:
+    streamed for a live call, whole for a batch's request."""
+    name = call.stage.answer.__name__
+    request: dict[str, Any] = {
+        "model": model,
+        "messages": cast(list[ChatCompletionMessageParam], messages),
+        "max_completion_tokens": limit,
+    }
+    if stream:
+        request.update(stream=True, stream_options={"include_usage": True})
+    if temperature is not None:
+        request["temperature"] = temperature
+    if mode == "json_schema":
+        schema = to_strict_json_schema(call.stage.answer)
+        request["response_format"] = {
+            "type": "json_schema",
+            "json_schema": {"name": name, "strict": True, "schema": schema},
+        }
+    elif mode == "tools":
+        request["tools"] = [
+            {
+                "type": "function",
+                "function": {
+                    "name": name,
+                    "description": "Give the stage's answer.",
+                    "parameters": to_strict_json_schema(call.stage.answer),
+                    "strict": True,
+                },
+            }
+        ]
+        request["tool_choice"] = {"type": "function", "function": {"name": name}}
+    else:
+        request["response_format"] = {"type": "json_object"}
+    return request
 
 
 def _take(reply: _Reply, chunk: Any) -> None:

@@ -19,7 +19,7 @@ import time
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from pydantic import ValidationError
 
@@ -30,6 +30,7 @@ from jobzone.checking import check, score_or_none
 from jobzone.documents import schema_problems
 from jobzone.drafting.assemble import answer_path, assemble, empty_commentary, raw_answer, slugify
 from jobzone.drafting.budget import Budget
+from jobzone.drafting.editor_occupation import chosen_occupation, editor_candidate
 from jobzone.drafting.grounding import (
     candidates,
     is_occupation,
@@ -148,7 +149,19 @@ def calibration(role: CanonicalRole) -> dict[str, Any]:
     }
 
 
-def run_together(*jobs: Callable[[], T]) -> list[T]:
+class Activity(Protocol):
+    """Hears when a run's work splits into threads and when each ends, for a model that must
+    know whether any of a run's threads is still working (a batch waits until every run of a
+    set is waiting for it)."""
+
+    def forked(self, jobs: int) -> None:
+        """``jobs`` threads are about to start; the calling thread waits for them meanwhile."""
+
+    def ended(self) -> None:
+        """One of the forked threads ended (the last one hands the work back to the caller)."""
+
+
+def run_together(*jobs: Callable[[], T], activity: Activity | None = None) -> list[T]:
     """Run ``jobs`` at once and return their results in order; raise the first error.
 
     Each runs in a daemon thread while this thread waits in short steps, so Ctrl-C stops the run
@@ -161,7 +174,12 @@ def run_together(*jobs: Callable[[], T]) -> list[T]:
             results.put((index, job(), None))
         except BaseException as exc:
             results.put((index, None, exc))
+        finally:
+            if activity is not None:
+                activity.ended()
 
+    if activity is not None:
+        activity.forked(len(jobs))
     for index, job in enumerate(jobs):
         threading.Thread(target=work, args=(index, job), daemon=True).start()
     done: dict[int, T] = {}
@@ -250,6 +268,8 @@ class DraftRun:
     notify: Notify = ignore
     fixed: Assessment | None = None
     repairs: list[Repair] = field(default_factory=list)
+    #: Told when the run's work splits into threads (see :class:`Activity`).
+    activity: Activity | None = None
 
     def __post_init__(self) -> None:
         self.rubric = load_rubric()
@@ -260,7 +280,13 @@ class DraftRun:
         self.title = self.fixed.title if self.fixed else revised.title if revised else request.title
         #: The occupation O*NET lists the title under: the data's answer when the model gives
         #: none (a small model was seen to leave "Registered Nurse" unassigned).
-        self.listed = None if self.fixed else listed_occupation(request.title)
+        self.listed = (
+            None
+            if self.fixed
+            else chosen_occupation(request.occupation, request.title)
+            if request.occupation
+            else listed_occupation(request.title)
+        )
         self.similar = [
             calibration(role)
             for role, _ in self.canonical.most_similar(
@@ -342,7 +368,11 @@ class DraftRun:
             self._write_commentary(states)
             return self._finish(states)
         request = self.journal.request
-        found = self._data(occupations=candidates(request.title, request.notes))
+        found = self._data(
+            occupations=[editor_candidate(request.occupation)]
+            if request.occupation
+            else candidates(request.title, request.notes)
+        )
         role = self._first(ROLE, found, **self._context(found))
         self._repair_rounds({ROLE.name: role}, (ROLE,))  # a verdict must be consistent first
         role_answer = raw_answer(role.content)
@@ -360,6 +390,7 @@ class DraftRun:
         tasks, profile = run_together(
             lambda: self._first(TASKS, grounded, **self._context(grounded)),
             lambda: self._first(PROFILE, data, **self._context(data)),
+            activity=self.activity,
         )
         states = {ROLE.name: role, TASKS.name: tasks, PROFILE.name: profile}
         self._repair_rounds(states, (ROLE, TASKS, PROFILE))
@@ -395,7 +426,8 @@ class DraftRun:
                 *(
                     (lambda state=states[name], found=found: self._repair(state, found))
                     for name, found in due.items()
-                )
+                ),
+                activity=self.activity,
             )
 
     def _assemble(

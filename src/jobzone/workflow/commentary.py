@@ -24,7 +24,7 @@ from jobzone.checking import score_or_none
 from jobzone.drafting.journal import Journal, RunOutcome, RunPurpose, RunRequest
 from jobzone.drafting.model import Model, ModelChoice
 from jobzone.drafts import Draft, Kind, Provenance, Status, draft_path
-from jobzone.errors import ConflictError, InputError, NotFoundError
+from jobzone.errors import ConflictError, InputError, JobzoneError, NotFoundError
 from jobzone.history import Action, now
 from jobzone.review.targets import resolve_draft
 from jobzone.workflow import Workflow
@@ -92,6 +92,37 @@ def regenerate(
         s.save(latest)
         plan.journal.finish(RunOutcome.queued, latest.id)
         return Regeneration(latest, queued=True)
+
+
+def regenerate_all(
+    wf: Workflow,
+    slugs: list[str],
+    *,
+    notes: str | None,
+    by: str,
+    model: ModelChoice | None = None,
+    concurrency: int = 1,
+) -> tuple[list[Regeneration], list[tuple[str, JobzoneError]]]:
+    """New commentary for each canonical role of ``slugs`` (``--stale``), ``concurrency`` at
+    a time through one rate gate (:mod:`jobzone.workflow.bulk`): what was queued or found
+    queued, in order, and the roles whose run stopped, with why (each resumes when asked
+    again)."""
+    from jobzone.drafting.rate_gate import RateGate
+    from jobzone.workflow.bulk import Job, SetOptions, gated, run_set
+
+    def job(slug: str) -> Job[Regeneration]:
+        return Job(slug, lambda w: regenerate(w, slug, notes=notes, by=by, model=model))
+
+    def says(value: object) -> str:
+        assert isinstance(value, Regeneration)
+        return f"{'queued' if value.queued else 'already in the queue'} {value.draft.id}"
+
+    models = gated(wf.models, RateGate(concurrency)) if wf.models is not None else None
+    options = SetOptions(concurrency=concurrency, says=says, models=models)
+    outcomes = run_set(wf, [job(slug) for slug in slugs], options)
+    done = [o.value for o in outcomes if o.value is not None]
+    failed = [(o.job.label, o.error) for o in outcomes if o.error is not None]
+    return done, failed
 
 
 def _draft_named(s: Session, target: str) -> str:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from jobzone.drafting.assemble import slugify
 from jobzone.drafting.journal import Journal, RunOutcome, RunPurpose, RunRequest
-from jobzone.drafting.model import ModelChoice
+from jobzone.drafting.model import Model, ModelChoice
 from jobzone.drafting.pipeline import check_title, revision_base
 from jobzone.drafting.prices import PriceTable
 from jobzone.drafts import Draft, Kind, Status, draft_path
@@ -76,18 +76,14 @@ def draft(
     prices = PriceTable.load(options.prices)
     model = model_for(wf, options.model)
     with wf.session() as s:
-        at = now()
-        request = RunRequest(
-            id=new_run_id(checked, at),
-            title=checked,
+        request = new_request(
+            s,
+            checked,
             notes=notes,
-            model=model.identity.name,
-            temperature=model.identity.temperature,
-            max_repairs=options.max_repairs,
-            assessed_on=assessed_on or at.date(),
-            created_at=at,
             by=by,
-            base=revision_base(s.canonical, checked),
+            model=model,
+            max_repairs=options.max_repairs,
+            assessed_on=assessed_on,
             force_title=options.force_title or listed is not None,
         )
         journal = Journal.create(s.workspace, request)
@@ -95,6 +91,37 @@ def draft(
     wf.notify(Notice(f"drafting run {request.id}"))
     drafted = execute(wf, plan, options.budget_tokens)
     return queue_new(wf, plan, drafted, Kind.revision if request.base else Kind.new)
+
+
+def new_request(
+    s: Session,
+    title: str,
+    *,
+    notes: str | None,
+    by: str,
+    model: Model,
+    max_repairs: int,
+    assessed_on: dt.date | None,
+    force_title: bool,
+    occupation: str | None = None,
+) -> RunRequest:
+    """The request of a new ``draft`` run for a checked title (under the lock: a title naming
+    a canonical role makes the run a revision of its current version)."""
+    at = now()
+    return RunRequest(
+        id=new_run_id(title, at),
+        title=title,
+        notes=notes,
+        model=model.identity.name,
+        temperature=model.identity.temperature,
+        max_repairs=max_repairs,
+        assessed_on=assessed_on or at.date(),
+        created_at=at,
+        by=by,
+        base=revision_base(s.canonical, title),
+        force_title=force_title,
+        occupation=occupation,
+    )
 
 
 def resume(

@@ -21,7 +21,7 @@ from jobzone.documents import dump_model
 from jobzone.drafting.budget import Budget
 from jobzone.drafting.journal import Journal, RunOutcome, RunRequest
 from jobzone.drafting.model import Model, ModelChoice
-from jobzone.drafting.pipeline import Drafted, DraftRun
+from jobzone.drafting.pipeline import Activity, Drafted, DraftRun
 from jobzone.drafting.prices import PriceTable
 from jobzone.drafts import Draft, Findings, Kind, Provenance, Status
 from jobzone.errors import BudgetExceededError, ConfigError, ModelCallError
@@ -58,6 +58,8 @@ class Plan:
     canonical: CanonicalSet
     fixed: Assessment | None = None
     prices: PriceTable = field(default_factory=PriceTable.load)
+    #: Told when the run's work splits into threads (a batch set's model needs to know).
+    activity: Activity | None = None
 
     def __post_init__(self) -> None:
         # Plans are made under the workspace's lock: a prune that takes it next sees the run
@@ -76,18 +78,24 @@ def model_for(wf: Workflow, choice: ModelChoice | None) -> Model:
     return wf.models(choice or ModelChoice())
 
 
-def execute(wf: Workflow, plan: Plan, budget_tokens: int | None = None) -> Drafted:
+def execute(
+    wf: Workflow, plan: Plan, budget_tokens: int | None = None, *, budget: Budget | None = None
+) -> Drafted:
     """Ask the model, without the lock. A stop (budget, failed call, Ctrl-C) keeps the journal
-    and says how to continue."""
+    and says how to continue. ``budget``: one shared with other runs (a set's), instead of one
+    of ``budget_tokens`` for this run alone."""
     journal = plan.journal
-    used = sum((c.usage for c in journal.calls()), Usage()).total_tokens
+    if budget is None:
+        used = sum((c.usage for c in journal.calls()), Usage()).total_tokens
+        budget = Budget(budget_tokens, used=used)
     run = DraftRun(
         canonical=plan.canonical,
         journal=journal,
         model=plan.model,
-        budget=Budget(budget_tokens, used=used),
+        budget=budget,
         notify=wf.notify,
         fixed=plan.fixed,
+        activity=plan.activity,
     )
     again = plan.request.resume_command
     how = f"its answers are kept; continue with `{again}` without paying for them again"
@@ -116,7 +124,7 @@ def provenance(plan: Plan, drafted: Drafted) -> Provenance:
         calls=drafted.calls,
         repairs=drafted.repairs,
         usage=usage,
-        cost_usd=plan.prices.cost(request.model, usage),
+        cost_usd=plan.prices.cost_of_calls(request.model, drafted.calls),
         prices=plan.prices.source,
         suggested_title=drafted.suggested_title,
         structured_output=plan.model.identity.structured_output,
