@@ -150,6 +150,12 @@ def test_bad_lines_are_reported_and_the_rest_of_the_set_goes_on(
     ):
         row = next(x for x in result.stdout.splitlines() if x.startswith(f"{line:>4}  refused"))
         assert said in row
+    # Said before anything is asked, so a long set never hides them until its end.
+    said = result.stderr.splitlines()
+    first_call = next(i for i, text in enumerate(said) if "Welder" in text and "[" in text)
+    announced = [i for i, text in enumerate(said) if text.startswith("jobzone: line ")]
+    assert len(announced) == 4 and max(announced) < first_call
+    assert "jobzone: drafting 1 title of" in result.stderr
 
 
 def test_one_budget_for_the_whole_set(run_cli: RunCli, workspace: Path) -> None:
@@ -245,3 +251,33 @@ def test_a_429_closes_the_gate_for_every_worker_and_halves_the_concurrency() -> 
     for _ in range(40):  # successes creep back up to the ceiling, one place at a time
         gate.succeeded()
     assert gate.allowed == 8
+
+
+def test_a_set_that_is_slow_to_end_says_where_it_stands(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A slow model: while no job ends, the set still says how far it got, now and then."""
+    from jobzone.progress import Event
+    from jobzone.workflow import Workflow, bulk
+
+    monkeypatch.setattr(bulk, "PULSE_SECONDS", 0.05)
+    heard: list[str] = []
+    release = threading.Event()
+
+    def hear(event: Event) -> None:
+        heard.append(str(getattr(event, "text", event)))
+        if sum("still working" in text for text in heard) >= 2:
+            release.set()
+
+    def slow(wf: Workflow) -> str:
+        assert release.wait(timeout=10)
+        return "done"
+
+    wf = Workflow(Workspace.locate(workspace), hear)
+    jobs = [bulk.Job(f"job {n}", slow) for n in range(2)]
+    outcomes = bulk.run_set(wf, jobs, bulk.SetOptions(concurrency=2))
+
+    assert [o.value for o in outcomes] == ["done", "done"]
+    pulses = [text for text in heard if text.startswith("still working after")]
+    assert len(pulses) >= 2
+    assert "0 of 2 ended, 2 running; 0 tokens" in pulses[0]

@@ -35,6 +35,9 @@ from jobzone.workflow import Workflow
 T = TypeVar("T")
 #: How many drafts run at once unless told: what a hosted API's usual rate limits take well.
 DEFAULT_CONCURRENCY = 8
+#: Seconds without a job ending before the set says where it stands anyway (a slow model, a
+#: batch being processed): a long run never looks hung.
+PULSE_SECONDS = 30.0
 
 
 class SetBudget(Budget):
@@ -114,9 +117,24 @@ class _Tally:
         self.wf = wf
         self.total = total
         self.options = options
-        self.started = time.monotonic()
+        self.started = self.said = time.monotonic()
         self.done = self.failed = self.running = 0
         self._lock = threading.Lock()
+
+    def pulse(self) -> None:
+        """Say where the set stands when nothing has been said for :data:`PULSE_SECONDS`."""
+        now = time.monotonic()
+        if now - self.said < PULSE_SECONDS:
+            return
+        with self._lock:
+            tokens, cost = self.options.budget.spent(self.options.prices, self.options.model)
+            priced = f", ${cost:.4f}" if cost is not None else ""
+            line = (
+                f"still working after {_duration(now - self.started)}: {self.done} of "
+                f"{self.total} ended, {self.running} running; {tokens:,} tokens{priced} so far"
+            )
+            self.said = now
+        self.wf.notify(Notice(line))
 
     def begin(self) -> None:
         with self._lock:
@@ -128,6 +146,7 @@ class _Tally:
             self.done += 1
             self.failed += outcome.error is not None
             line = self._line(label, outcome)
+            self.said = time.monotonic()
         self.wf.notify(Notice(line))
 
     def _line(self, label: str, outcome: Outcome[Any]) -> str:
@@ -248,6 +267,7 @@ def _together(wf: Workflow, jobs: Sequence[Job[T]], options: SetOptions) -> list
             try:
                 index, outcome, unexpected = ended.get(timeout=0.05)
             except queue.Empty:
+                tally.pulse()
                 continue
             outcomes[index] = outcome
             tally.end(outcome.job.label, outcome)

@@ -37,7 +37,9 @@ from jobzone.drafts import Draft, Kind, draft_path
 from jobzone.errors import BatchPendingError, ConfigError, JobzoneError, NotAJobTitleError
 from jobzone.history import now
 from jobzone.occupations import known_title
+from jobzone.progress import Notice
 from jobzone.review.queue import Row, rows
+from jobzone.wording import plural
 from jobzone.workflow import Workflow
 from jobzone.workflow.bulk import DEFAULT_CONCURRENCY, Job, Outcome, SetBudget, SetOptions, run_set
 from jobzone.workflow.drafting import new_request
@@ -139,6 +141,7 @@ def draft_set(wf: Workflow, request: SetRequest, command: str) -> SetReport:
     with wf.session() as s:
         journal = _set_journal(s, titles, request, model)
         done, planned = _plan(s, titles, journal, request, model, prices)
+    _announce(wf, done, planned, request)
     budget = SetBudget.of(
         options.budget_tokens, [c for p in planned for c in p.plan.journal.calls()]
     )
@@ -177,6 +180,19 @@ def draft_set(wf: Workflow, request: SetRequest, command: str) -> SetReport:
         rounds=coordinator.rounds_answered if coordinator is not None else 0,
         next_step=waiting.message.split(": ", 1)[-1] if waiting else None,
     )
+
+
+def _announce(wf: Workflow, done: list[Line], planned: list[_Planned], request: SetRequest) -> None:
+    """Before anything is asked: each line not drafted now, and why, then what will be."""
+    for line in sorted(done, key=lambda line: line.line):
+        why = f": {line.detail}" if line.detail else ""
+        wf.notify(Notice(f"line {line.line} ({line.title}): {line.state.value}{why}"))
+    how = (
+        "through batches"
+        if request.engine is not Engine.live
+        else (f"{max(1, request.concurrency)} at a time")
+    )
+    wf.notify(Notice(f"drafting {plural(len(planned), 'title')} of {request.path}, {how}"))
 
 
 def _coordinator(
