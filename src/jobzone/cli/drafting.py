@@ -306,7 +306,11 @@ def format_set(report: Any) -> str:
             f"{line.line:>4}  {line.state.value:14} {aijri:>5} {errors:>3}  {tokens:>7}  "
             f"{line.title}" + (f"  ({what})" if what else "")
         )
-    cost = f"${report.cost_usd:.4f}" if report.cost_usd is not None else "unknown (no price)"
+    cost = (
+        f"estimated ${report.cost_usd:.4f}"
+        if report.cost_usd is not None
+        else "cost unknown: no price for this model"
+    )
     counts: dict[str, int] = {}
     for line in report.lines:
         counts[line.state.value] = counts.get(line.state.value, 0) + 1
