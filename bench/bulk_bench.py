@@ -2,10 +2,10 @@
 
     .venv/bin/python bench/bulk_bench.py [--titles 100] [--latency 200] [--concurrency 8]
 
-Starts the loopback fake server (tests/fake_openai.py) with ``--latency`` milliseconds per
-answer and drafts ``--titles`` distinct titles with ``jobzone draft --from FILE`` through the
-real CLI, openai SDK, pipeline, validator, scorer and queue, each time in a fresh workspace
-holding a copy of this repository's roles/:
+Starts the loopback fake server (tests/fake_openai.py), in a process of its own as a real
+endpoint would be, with ``--latency`` milliseconds per answer and drafts ``--titles`` distinct
+titles with ``jobzone draft --from FILE`` through the real CLI, openai SDK, pipeline, validator,
+scorer and queue, each time in a fresh workspace holding a copy of this repository's roles/:
 
 1. one after another (``--concurrency 1``: the sequential wall time);
 2. ``--concurrency N`` at once;
@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import shutil
 import sys
@@ -63,7 +64,40 @@ def titles(count: int) -> list[str]:
     return made[:count]
 
 
-def run_set(server: FakeOpenAI, names: list[str], *args: str) -> tuple[dict[str, Any], float]:
+class ServedApart:
+    """The fake server in a process of its own, as a real endpoint is: its CPU work (HTTP, JSON,
+    canned answers) must not share the drafting process's interpreter lock, or the bench would
+    charge the server's time to jobzone's threads. ``created``: the batches it was sent."""
+
+    def __init__(self, scenario: str, latency_ms: int) -> None:
+        context = multiprocessing.get_context("spawn")
+        self._said: multiprocessing.Queue[Any] = context.Queue()
+        self._stop = context.Event()
+        self._process = context.Process(
+            target=_serve, args=(scenario, latency_ms, self._said, self._stop), daemon=True
+        )
+        self.url = ""
+        self.created = 0
+
+    def __enter__(self) -> ServedApart:
+        self._process.start()
+        self.url = self._said.get(timeout=60)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        self.created = self._said.get(timeout=60)
+        self._process.join(timeout=10)
+
+
+def _serve(scenario: str, latency_ms: int, said: Any, stop: Any) -> None:
+    with FakeOpenAI(scenario, latency_ms=latency_ms) as server:
+        said.put(server.url)
+        stop.wait()
+        said.put(server.batches.created)
+
+
+def run_set(server: ServedApart, names: list[str], *args: str) -> tuple[dict[str, Any], float]:
     """``jobzone draft --from`` in a fresh workspace: its JSON report, and its wall time."""
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)
@@ -118,15 +152,15 @@ def main() -> int:
     args = parser.parse_args()
     names = titles(args.titles)
     print(f"{args.titles} titles, fake server latency {args.latency} ms per answer")
-    with FakeOpenAI("clean", latency_ms=args.latency) as server:
+    with ServedApart("clean", args.latency) as server:
         sequential, seq_wall = run_set(server, names, "--concurrency", "1")
         print(line("one after another", sequential, seq_wall))
         together, wall = run_set(server, names, "--concurrency", str(args.concurrency))
         print(line(f"--concurrency {args.concurrency}", together, wall))
-    with FakeOpenAI("batch-some-repairs", latency_ms=args.latency) as server:
-        batched, batch_wall = run_set(server, names, "--batch")
-        submitted = server.batches.created
-        print(line("--batch", batched, batch_wall))
+    with ServedApart("batch-some-repairs", args.latency) as batch_server:
+        batched, batch_wall = run_set(batch_server, names, "--batch")
+    submitted = batch_server.created
+    print(line("--batch", batched, batch_wall))
     ratio = wall / seq_wall
     allowed = SEQUENTIAL_STAGES + batched["repair_rounds"]
     live_cost = together["cost_usd"]
