@@ -1,4 +1,4 @@
-"""Benchmark: does ``jobzone queue`` answer in under a second on a queue of 10,000 drafts?
+"""Benchmark: does ``jobzone queue`` stay instant on a queue of 10,000 drafts?
 
 Builds a temporary workspace (the seed role in ``roles/``) and writes N drafts (default 10,000)
 into ``drafts/``: three drafts are built once with the test factory (``tests/factories.py``: a
@@ -6,18 +6,18 @@ clean revision, a new role with two errors, a revision with a warning) and writt
 with their id, title, status and creation time replaced, so they differ where the queue looks.
 Then it times ``jobzone queue``
 
-  - in-process: ``jobzone.cli.cli`` with ``standalone_mode=False`` (modules already imported,
-    output captured), and the library call ``jobzone.review.queue.listing`` alone;
   - as a subprocess of the installed ``jobzone`` script: what a user waits for, including
     interpreter start-up and imports (``jobzone --version`` alone is timed too, for scale);
+  - in-process: ``jobzone.cli.cli`` with ``standalone_mode=False`` (modules already imported,
+    output captured), and the library call ``jobzone.review.queue.listing`` alone;
 
-each first cold (no ``drafts/.index.json``: every draft file is parsed and the index is built)
-and then warm (the index is present and current: one directory scan and a stat per file).
+each first cold (no ``drafts/.index.json``: every draft file is read, only the fields a row shows
+are parsed, and the index is built) and then warm (the index is present and current: one
+directory scan and a stat per file).
 
-The target is "answers in under a second". The warm run is the one that counts: the cold run
-happens once, after the index is lost, and every later listing is warm. A PASS/FAIL line is printed
-for each mode's median warm time; the verdict (and the exit status) uses the subprocess figure when
-subprocesses run, because that is what a user waits for, else the in-process one.
+Targets (issue 14), as a process: cold under 2 s, warm under 0.3 s (the median of the warm runs).
+The verdict (and the exit status) uses the subprocess figures when subprocesses run, else the
+in-process ones.
 
     .venv/bin/python bench/queue_bench.py [--drafts N] [--warm-runs K] [--keep DIR]
                                           [--mode subprocess|in-process|both]
@@ -59,7 +59,8 @@ from jobzone.drafts import Kind  # noqa: E402
 from jobzone.review.queue import INDEX_NAME, listing  # noqa: E402
 from jobzone.workspace import Workspace  # noqa: E402
 
-TARGET_SECONDS = 1.0
+COLD_SECONDS = 2.0
+WARM_SECONDS = 0.3
 STATUSES = ("pending", "pending", "changes_requested", "approved", "approved", "rejected")
 WORDS = [
     "Senior",
@@ -193,9 +194,10 @@ def index_stamp(ws: Path) -> int:
 
 def measure(
     name: str, ws: Path, run: Callable[[], None], warm_runs: int, cold: bool = True
-) -> list[float]:
+) -> tuple[float | None, list[float]]:
     """The cold time (the index removed first) and the warm times (which must not rewrite it)."""
     said = ""
+    seconds = None
     if cold:
         (ws / "drafts" / INDEX_NAME).unlink(missing_ok=True)
         seconds = timed(run)
@@ -209,7 +211,7 @@ def measure(
         f"  {name:30} {said}warm median {statistics.median(warm):6.3f} s "
         f"(min {min(warm):.3f}, max {max(warm):.3f}, {warm_runs} runs)"
     )
-    return warm
+    return seconds, warm
 
 
 def run(ws: Path, n: int, warm_runs: int, mode: str) -> int:
@@ -224,12 +226,13 @@ def run(ws: Path, n: int, warm_runs: int, mode: str) -> int:
         f"{time.perf_counter() - start:.1f} s)"
     )
     workspace = Workspace(ws)
-    verdicts: list[tuple[str, float, str]] = []
+    verdicts: list[tuple[str, float, float]] = []
     try:
         if mode in ("in-process", "both"):
             print("in-process (modules already imported, no interpreter start-up):")
-            warm = measure("jobzone queue", ws, lambda: queue_in_process(ws, n), warm_runs)
-            verdicts.append(("in-process", statistics.median(warm), "the queue's own work"))
+            cold, warm = measure("jobzone queue", ws, lambda: queue_in_process(ws, n), warm_runs)
+            assert cold is not None
+            verdicts.append(("in-process", cold, statistics.median(warm)))
 
             def library() -> None:
                 if len(listing(workspace).rows) != n:
@@ -246,25 +249,23 @@ def run(ws: Path, n: int, warm_runs: int, mode: str) -> int:
             )
             print(f"subprocess ({script}, what a user waits for):")
             print(f"  {'jobzone --version (start-up)':30} {startup:6.3f} s")
-            warm = measure("jobzone queue", ws, lambda: queue_subprocess(ws, n), warm_runs)
-            seconds = statistics.median(warm)
-            verdicts.append(
-                ("subprocess", seconds, f"of which start-up and imports take {startup:.2f} s")
-            )
+            cold, warm = measure("jobzone queue", ws, lambda: queue_subprocess(ws, n), warm_runs)
+            assert cold is not None
+            verdicts.append(("subprocess", cold, statistics.median(warm)))
     except InvalidRunError as exc:
         print(f"INVALID: {exc}")
         return 2
-    for which, seconds, note in verdicts:
-        outcome = "PASS" if seconds < TARGET_SECONDS else "FAIL"
-        print(f"  {outcome}: warm, {which}: {seconds:.3f} s ({note})")
-    which, seconds, _ = verdicts[-1]
-    outcome = "PASS" if seconds < TARGET_SECONDS else "FAIL"
-    print(
-        f"{outcome}: `jobzone queue` on {n} drafts answers in {seconds:.3f} s, warm, {which} "
-        f"(target: under {TARGET_SECONDS:g} s). The warm run is the one that counts: the cold "
-        "run rebuilds the index once, after it is lost; every later listing is warm."
-    )
-    return 0 if outcome == "PASS" else 1
+    ok = True
+    for which, cold, warm in verdicts:
+        for label, seconds, target in (("cold", cold, COLD_SECONDS), ("warm", warm, WARM_SECONDS)):
+            passed = seconds < target
+            if which == verdicts[-1][0]:
+                ok &= passed
+            print(
+                f"{'PASS' if passed else 'FAIL'}: `jobzone queue` on {n} drafts, {label}, {which}: "
+                f"{seconds:.3f} s (target: under {target:g} s)"
+            )
+    return 0 if ok else 1
 
 
 def main(argv: list[str] | None = None) -> int:

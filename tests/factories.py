@@ -29,7 +29,7 @@ from jobzone.checking import check
 from jobzone.documents import dump_model, load_model
 from jobzone.drafts import Draft, Kind, Provenance, Status, draft_path, load_draft
 from jobzone.history import Action, HistoryEntry
-from jobzone.workspace import MARKER, Workspace
+from jobzone.workspace import CACHE_DIR, MARKER, Workspace
 
 #: The example role at version 1, frozen for the tests (see conftest.EXAMPLE_PATH).
 SEED_PATH = Path(__file__).resolve().parent / "data" / "example" / "mlops-engineer.yaml"
@@ -296,9 +296,10 @@ def kept_versions(workspace: Path, slug: str = SEED_SLUG) -> list[str]:
 
 
 def tree(root: Path) -> dict[str, bytes]:
-    """Every file under ``root`` (relative path -> bytes), except the workspace lock file."""
+    """Every file under ``root`` (relative path -> bytes), except the workspace lock file and
+    the cache folder (what jobzone may rebuild at any time: no record)."""
     return {
         str(p.relative_to(root)): p.read_bytes()
         for p in sorted(root.rglob("*"))
-        if p.is_file() and p.name != ".jobzone.lock"
+        if p.is_file() and p.name != ".jobzone.lock" and CACHE_DIR not in p.relative_to(root).parts
     }

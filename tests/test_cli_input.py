@@ -21,6 +21,8 @@ import pytest
 import yaml
 from click.testing import Result
 
+from jobzone.workspace import CACHE_DIR
+
 from .conftest import EXAMPLE_PATH, RunCli, write_yaml
 
 _SEED: dict[str, Any] = yaml.safe_load(EXAMPLE_PATH.read_text(encoding="utf-8"))
@@ -165,9 +167,11 @@ Snapshot = dict[str, tuple[bool, int, int]]
 
 
 def snapshot(root: Path) -> Snapshot:
-    """Every path under ``root`` with (is a folder, size, mtime in ns)."""
+    """Every path under ``root`` with (is a folder, size, mtime in ns), but for the cache folder
+    (what jobzone may rebuild at any time, like the role cache: no record)."""
     out: Snapshot = {}
     for folder, dirs, files in os.walk(root):
+        dirs[:] = [name for name in dirs if name != CACHE_DIR]
         for name in dirs + files:
             path = Path(folder) / name
             st = path.stat()

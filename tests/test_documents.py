@@ -30,7 +30,6 @@ from jobzone.checking import content_hash
 from jobzone.documents import (
     atomic_write,
     dump_model,
-    iter_yaml_files,
     load_model,
     parse_model,
     parse_yaml,
@@ -696,18 +695,6 @@ def test_refuse_links_checks_each_existing_part_only(ws: Path) -> None:
     err = link_error(refuse_links, ws / "drafts" / ".lock", ws)
     assert (err.file, err.detail) == (str(ws / "drafts" / ".lock"), folder_link(ws / "drafts"))
     assert link_error(refuse_links, ws / "drafts", ws).detail == FILE_LINK
-
-
-def test_yaml_files_in_a_folder_include_links_even_dangling_ones(tmp_path: Path) -> None:
-    write_yaml(tmp_path / "b.yaml", {"b": 1})
-    (tmp_path / "a.yaml").symlink_to(tmp_path / "b.yaml")
-    (tmp_path / "c.yaml").symlink_to(tmp_path / "missing.yaml")
-    (tmp_path / "d.yaml").symlink_to(tmp_path, target_is_directory=True)
-    (tmp_path / "e.yaml").mkdir()
-    write_yaml(tmp_path / "f.yml", {"f": 1})
-    names = [p.name for p in iter_yaml_files(tmp_path)]
-    assert names == ["a.yaml", "b.yaml", "c.yaml", "d.yaml"]
-    assert list(iter_yaml_files(tmp_path / "absent")) == []
 
 
 def test_the_frozen_example_is_the_repository_roles_first_version() -> None:

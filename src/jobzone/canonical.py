@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TypeVar, cast
+from typing import TYPE_CHECKING, Protocol, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from jobzone.assessment import Assessment
-from jobzone.documents import file_sha256, iter_yaml_files, load_model
+from jobzone.documents import file_sha256, load_model
 from jobzone.errors import InputError, UnscorableError
+from jobzone.progress import Notify, ignore
 from jobzone.scoring import Score, score
-from jobzone.similarity import Profile, SimilarityIndex
+from jobzone.similarity import Profile, SimilarityIndex, words_of
 from jobzone.slugs import Slug
 from jobzone.workspace import Workspace
+
+if TYPE_CHECKING:
+    from jobzone.role_cache import Summary
 
 T = TypeVar("T")
 
@@ -31,24 +36,76 @@ class BaseVersion(BaseModel):
     version: int | None = Field(default=None, description="That file's version number.")
 
 
-@dataclass(frozen=True)
 class CanonicalRole:
-    path: Path
-    assessment: Assessment
-    score: Score
+    """A role of the canonical set.
+
+    Built from a parsed assessment and its score, or, when loaded through the role cache
+    (:mod:`jobzone.role_loading`), from its summary: what loading a set of thousands needs of
+    each role (slug, title, aliases, the words it is compared by) is then at hand, and its
+    assessment is read from the cache when asked for (a few hundred are kept at a time). Its
+    score, small and asked for by every rule that compares roles, is kept once known.
+    """
+
+    def __init__(
+        self,
+        path: Path | str,
+        assessment: Assessment | None = None,
+        score: Score | None = None,
+        *,
+        summary: Summary | None = None,
+        store: RoleStore | None = None,
+    ) -> None:
+        whole = assessment is not None and score is not None
+        if not whole and (summary is None or store is None):
+            raise TypeError("a CanonicalRole needs its assessment and score, or a summary")
+        self._path = path
+        self._assessment = assessment
+        self._score = score
+        self._summary = summary
+        self._store = store
+
+    def __repr__(self) -> str:
+        return f"CanonicalRole({self.path.name})"
+
+    @property
+    def path(self) -> Path:
+        """The role's file. Given as text by a bulk load, made a Path when first asked for:
+        making 20,000 Paths is a tenth of a second that a command rarely needs."""
+        if isinstance(self._path, str):
+            self._path = Path(self._path)
+        return self._path
+
+    @property
+    def assessment(self) -> Assessment:
+        if self._assessment is not None:
+            return self._assessment
+        assert self._store is not None and self._summary is not None
+        return self._store.load(self.path, self._summary.sha256)
+
+    @property
+    def score(self) -> Score:
+        if self._score is None:
+            self._score = score(self.assessment)
+        return self._score
 
     @property
     def slug(self) -> str:
-        return self.assessment.slug
+        return self._summary.slug if self._summary else self.assessment.slug
 
     @property
     def title(self) -> str:
-        return self.assessment.title
+        return self._summary.title if self._summary else self.assessment.title
+
+    @cached_property
+    def aliases(self) -> list[str]:
+        if self._summary is None:
+            return self.assessment.role.aliases
+        return [str(alias) for alias in json.loads(self._summary.aliases)]
 
     @cached_property
     def sha256(self) -> str:
         """The version's file hash: what a revision drafted from it records as its base."""
-        return file_sha256(self.path)
+        return self._summary.sha256 if self._summary else file_sha256(self.path)
 
     def base_version(self) -> BaseVersion:
         """This version, as a revision drafted from it records its base."""
@@ -56,7 +113,24 @@ class CanonicalRole:
 
     @cached_property
     def profile(self) -> Profile:
-        return profile_of(self.assessment)
+        summary = self._summary
+        if summary is None:
+            return profile_of(self.assessment)
+        return Profile(words_of(summary.title_words), words_of(summary.task_words))
+
+    def index_into(self, index: SimilarityIndex) -> None:
+        """Add this role to a similarity index: from its summary, its task words as text."""
+        summary = self._summary
+        if summary is None:
+            index.add(self.slug, self.profile)
+        else:
+            index.add_words(self.slug, words_of(summary.title_words), summary.task_words)
+
+
+class RoleStore(Protocol):
+    """Where a role loaded by its summary reads its assessment."""
+
+    def load(self, path: Path, sha256: str) -> Assessment: ...
 
 
 def profile_of(assessment: Assessment) -> Profile:
@@ -76,8 +150,8 @@ class _Roles:
     @cached_property
     def index(self) -> SimilarityIndex:
         index = SimilarityIndex()
-        for slug, role in self.by_slug.items():
-            index.add(slug, role.profile)
+        for role in self.by_slug.values():
+            role.index_into(index)
         return index
 
 
@@ -138,13 +212,14 @@ def load_role(path: Path, *, inside: Path | None = None) -> CanonicalRole:
     return CanonicalRole(path=path, assessment=assessment, score=scored)
 
 
-def load_canonical(workspace: Workspace) -> CanonicalSet:
-    """Every role in ``roles/``; files that fail to load are kept in ``unreadable``, not raised."""
-    roles: list[CanonicalRole] = []
-    unreadable: list[InputError] = []
-    for path in iter_yaml_files(workspace.roles_dir):
-        try:
-            roles.append(load_role(path, inside=workspace.root))
-        except InputError as exc:
-            unreadable.append(exc)
-    return CanonicalSet.of(roles, tuple(unreadable))
+def load_canonical(
+    workspace: Workspace, notify: Notify = ignore, *, verify: bool = False
+) -> CanonicalSet:
+    """Every role in ``roles/``; files that fail to load are kept in ``unreadable``, not raised.
+
+    Read through the role cache (:mod:`jobzone.role_loading`): ``verify`` hashes every file
+    rather than trust an unchanged ``stat``; ``notify`` hears of a cache that had to be rebuilt.
+    """
+    from jobzone.role_loading import load_set
+
+    return load_set(workspace, notify, verify=verify)

@@ -12,10 +12,13 @@ Reading turns whatever cannot be a document, or could hurt the process reading i
 - given a workspace (``inside=``), a path outside it or a symbolic link on the way to it, which
   could make a command read or overwrite a file elsewhere.
 
-Pydantic's complaints take the same shape, quoting the input in at most 80 characters. Writing
-keeps key order stable and long text as block scalars so that a git diff of a review reads well,
-replaces the target atomically so an interruption never leaves half a file, and reports an OS
-error as an InputError naming the file.
+Text is read by the fast reader (:mod:`jobzone.fast_yaml`) when its reading is PyYAML's, else by
+PyYAML, whose messages name what is wrong. Pydantic's complaints take the same shape, quoting the
+input in at most 80 characters. Writing keeps key order stable and long text as block scalars so
+that a git diff of a review reads well, quotes whatever text a YAML 1.1 or 1.2 reader would take
+for something else (so every reader reads a file alike, and the fast reader reads it), replaces
+the target atomically so an interruption never leaves half a file, and reports an OS error as an
+InputError naming the file.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import contextlib
 import errno
 import hashlib
 import os
+import re
 import reprlib
 import stat
 import sys
@@ -38,6 +42,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from jobzone.errors import InputError, NotFoundError
+from jobzone.fast_yaml import fast_load
 
 MAX_FILE_BYTES = 1024 * 1024
 BLOCK_MIN_CHARS = 72
@@ -68,16 +73,35 @@ def read_yaml(path: Path, *, inside: Path | None = None) -> Any:
     With ``inside`` (a resolved workspace root), ``path`` must lie in it and be reached through no
     symbolic link: see :func:`refuse_links`.
     """
+    return parse_yaml(read_text(path, inside=inside), str(path))
+
+
+def read_text(path: Path, *, inside: Path | None = None) -> str:
+    """The text of ``path``, as :func:`read_bytes` reads it, which must be UTF-8."""
+    return decode_text(read_bytes(path, inside=inside), str(path))
+
+
+def decode_text(data: bytes, file: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError("not UTF-8 text", file=file, rule="file.encoding") from None
+
+
+def read_bytes(path: Path, *, inside: Path | None = None) -> bytes:
+    """The bytes of a regular file of at most MAX_FILE_BYTES; ``inside`` as for
+    :func:`read_yaml`. The checks are made on the opened descriptor, so the file cannot be
+    swapped between checking and reading; ``O_NONBLOCK`` makes opening a FIFO return at once (it
+    is then refused) rather than wait for a writer, and ``O_NOFOLLOW`` refuses a link even if one
+    appeared after :func:`refuse_links` looked."""
     if inside is not None:
         refuse_links(path, inside)
-    return parse_yaml(_read_text(path, follow_links=inside is None), str(path))
+    return read_bytes_unlinked(path, follow_links=inside is None)
 
 
-def _read_text(path: Path, *, follow_links: bool) -> str:
-    """The text of a regular file of at most MAX_FILE_BYTES. The checks are made on the opened
-    descriptor, so the file cannot be swapped between checking and reading; ``O_NONBLOCK`` makes
-    opening a FIFO return at once (it is then refused) rather than wait for a writer, and
-    ``O_NOFOLLOW`` refuses a link even if one appeared after :func:`refuse_links` looked."""
+def read_bytes_unlinked(path: Path, *, follow_links: bool = False) -> bytes:
+    """:func:`read_bytes` for a file whose folders were checked already (a folder's files read
+    in bulk): only ``path`` itself is refused if it is a link (unless ``follow_links``)."""
     file = str(path)
     flags = os.O_RDONLY | os.O_NONBLOCK | (0 if follow_links else os.O_NOFOLLOW)
     try:
@@ -89,15 +113,11 @@ def _read_text(path: Path, *, follow_links: bool) -> str:
             raise _link_error(path) from None
         raise _unreadable(file, exc) from None
     try:
-        data = _read_regular(fd, file)
+        return _read_regular(fd, file)
     except OSError as exc:
         raise _unreadable(file, exc) from None
     finally:
         os.close(fd)
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise InputError("not UTF-8 text", file=file, rule="file.encoding") from None
 
 
 def _read_regular(fd: int, file: str) -> bytes:
@@ -156,7 +176,12 @@ _DEPTH_MESSAGE = "values are nested too deeply; jobzone files need only a few le
 
 
 def _load(text: str, file: str) -> Any:
-    """The data in ``text``, refusing what jobzone does not accept in YAML."""
+    """The data in ``text``, refusing what jobzone does not accept in YAML. The fast reading is
+    taken when it is PyYAML's; anything else (a refusal, an error) is read by PyYAML, which says
+    precisely what is wrong."""
+    data = fast_load(text)
+    if data is not None:
+        return data
     # Only a text with one of these characters can hold an anchor or an alias, and few do: the
     # rest are parsed once.
     if "&" in text or "*" in text:
@@ -433,14 +458,30 @@ class _BlockDumper(yaml.SafeDumper):
 
 #: Characters YAML reads as line breaks; only the double-quoted style keeps them (escaped).
 _YAML_BREAKS = frozenset("\x85\u2028\u2029")
+#: Text that some YAML reader takes for something else when it is written plain, beyond what
+#: PyYAML (YAML 1.1) quotes of itself: YAML 1.2's numbers (``1e5``, ``0o17``, ``09``, a
+#: fingerprint like ``4416e85084221594``, ``.inf``) and YAML 1.1's one-letter booleans.
+_NOT_PLAIN_TEXT = re.compile(
+    r"[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)(?:[eE][-+]?[0-9_]+)?"
+    r"|[-+]?0[xXoObB][0-9a-fA-F_]+|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)|[yYnN]"
+)
+
+
+def text_style(value: str) -> str | None:
+    """How jobzone writes a text: so that YAML 1.1 and 1.2 readers alike read it back. Whatever
+    either would take for a number, a boolean, null or a date is quoted (PyYAML quotes of itself,
+    with style None, what YAML 1.1 would misread); long or multi-line text is a block."""
+    if _YAML_BREAKS.intersection(value):
+        return '"'
+    if "\n" in value or len(value) > BLOCK_MIN_CHARS:
+        return "|"
+    if _NOT_PLAIN_TEXT.fullmatch(value):
+        return "'"
+    return None
 
 
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
-    if _YAML_BREAKS.intersection(value):
-        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
-    if "\n" in value or len(value) > BLOCK_MIN_CHARS:
-        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=text_style(value))
 
 
 def _represent_enum(dumper: yaml.SafeDumper, value: Enum) -> yaml.Node:
@@ -462,7 +503,9 @@ def dump_model(model: BaseModel, schema_name: str, schema_dir: str = "../schemas
     return schema_header(schema_name, schema_dir) + dump_yaml(model.model_dump(mode="python"))
 
 
-def atomic_write(path: Path, text: str, *, inside: Path | None = None) -> None:
+def atomic_write(
+    path: Path, text: str, *, inside: Path | None = None, durable: bool = True
+) -> None:
     """Replace ``path`` with ``text`` so readers see the old file or the new one, never half.
 
     The text goes to a temporary file beside ``path`` that is then renamed over it, so a symbolic
@@ -470,7 +513,9 @@ def atomic_write(path: Path, text: str, *, inside: Path | None = None) -> None:
     root), a link at ``path`` or on the way to it is refused instead: see :func:`refuse_links`.
     Any OS error (a full disk, a read-only workspace, a file where a folder should be) is
     InputError [file.writable] and leaves no temporary file behind; the old file is untouched
-    unless only syncing the folder, after the rename, failed.
+    unless only syncing the folder, after the rename, failed. ``durable=False`` skips syncing the
+    file and its folder to disk, for a cache, which a crash may lose but never leaves half
+    written: a sync can take a disk's whole latency, and a cache is written on every change.
     """
     if inside is not None:
         refuse_links(path, inside)
@@ -479,20 +524,22 @@ def atomic_write(path: Path, text: str, *, inside: Path | None = None) -> None:
     except OSError as exc:
         raise _unwritable(path, f"cannot create the folder {exc.filename}", exc) from None
     try:
-        _replace(path, text.encode("utf-8"))
-        _fsync_dir(path.parent)
+        _replace(path, text.encode("utf-8"), durable)
+        if durable:
+            _fsync_dir(path.parent)
     except OSError as exc:
         raise _unwritable(path, "cannot write", exc) from None
 
 
-def _replace(path: Path, data: bytes) -> None:
+def _replace(path: Path, data: bytes, durable: bool) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".jobzone-tmp")
     try:
         try:
             # mkstemp makes the file private; a workspace is shared, so give it the usual mode.
             os.fchmod(fd, 0o666 & ~_UMASK)
             _write_all(fd, data)
-            os.fsync(fd)
+            if durable:
+                os.fsync(fd)
         finally:
             os.close(fd)
         Path(tmp).replace(path)
@@ -527,14 +574,6 @@ def _unwritable(path: Path, doing: str, exc: OSError) -> InputError:
 def file_sha256(path: Path) -> str:
     """The hash of a file's bytes: how a revision names the canonical version it was based on."""
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def iter_yaml_files(folder: Path) -> Iterator[Path]:
-    """The ``*.yaml`` files directly in ``folder``, sorted, if it exists. Symbolic links named
-    ``*.yaml`` are listed too, even dangling ones, so that reading them reports them rather than
-    their vanishing from the list."""
-    if folder.is_dir():
-        yield from sorted(p for p in folder.glob("*.yaml") if p.is_file() or p.is_symlink())
 
 
 def refuse_links(path: Path, inside: Path) -> None:

@@ -110,6 +110,23 @@ class Draft(_Strict):
     history: list[HistoryEntry]
 
 
+class RowFields(BaseModel):
+    """The fields of a draft that its row in the queue shows: a draft file read no further."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: Slug
+    kind: Kind
+    status: Status
+    revision: int = Field(default=1, ge=1)
+    title: str
+    slug: Slug
+    created_at: dt.datetime
+    findings: Findings
+    score: ShownScore | None
+    approvals: list[Approval] = Field(default_factory=list)
+
+
 def draft_path(workspace: Workspace, draft_id: str) -> Path:
     return workspace.drafts_dir / f"{check_name(draft_id, 'id')}.yaml"
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import click
 
@@ -16,6 +18,9 @@ from jobzone.cli.app import (
 from jobzone.errors import EXIT_FINDINGS, EXIT_INPUT
 from jobzone.wording import plural
 
+if TYPE_CHECKING:
+    from jobzone.canonical import CanonicalRole
+
 
 @click.command("roles")
 @json_option
@@ -27,7 +32,8 @@ def roles_cmd(as_json: bool) -> None:
     """
     from jobzone.canonical import load_canonical
 
-    canonical = load_canonical(reading(quiet=as_json).workspace)
+    wf = reading(quiet=as_json)
+    canonical = load_canonical(wf.workspace, wf.notify)
     rows = [
         {
             "slug": r.slug,
@@ -55,33 +61,26 @@ def roles_cmd(as_json: bool) -> None:
 def check_cmd(as_json: bool) -> None:
     """Validate and score every canonical role; exit 1 on any error or unreadable file."""
     from jobzone.canonical import load_canonical
-    from jobzone.validation import validate
+    from jobzone.set_check import check_set, write_json
 
-    canonical = load_canonical(reading(quiet=as_json).workspace)
-    results = []
-    failed = bool(canonical.unreadable)
-    roles = sorted(canonical, key=lambda r: r.slug)
-    # Progress on a terminal only: scripts and --json get clean output.
-    bar = click.progressbar(
-        roles,
-        label="checking",
-        file=sys.stderr,
-        hidden=as_json or not sys.stderr.isatty(),
-    )
-    with bar:
-        for role in bar:
-            report = validate(
-                role.assessment, canonical, scored=role.score, expected_slug=role.path.stem
-            )
-            failed = failed or not report.ok
-            results.append(
-                {"slug": role.slug, "aijri": float(role.score.shown_aijri), **report.to_dict()}
-            )
+    wf = reading(quiet=as_json)
+    # Every file hashed: a hand edit that kept the file's modification time is seen.
+    canonical = load_canonical(wf.workspace, wf.notify, verify=True)
+
+    def each(roles: list[CanonicalRole]) -> Iterator[CanonicalRole]:
+        # Progress on a terminal only: scripts and --json get clean output.
+        hidden = as_json or not sys.stderr.isatty()
+        with click.progressbar(roles, label="checking", file=sys.stderr, hidden=hidden) as bar:
+            yield from bar
+
+    checked = check_set(wf.workspace, canonical, notify=wf.notify, each=each)
+    failed = bool(canonical.unreadable) or checked.failed
     unreadable = [e.to_dict() for e in canonical.unreadable]
     if as_json:
-        print_json({"ok": not failed, "roles": results, "unreadable": unreadable})
+        write_json(click.echo, checked, unreadable)
     else:
-        for row in results:
+        stale = []
+        for row in checked.rows():
             errors, warnings = row["errors"], row["warnings"]
             assert isinstance(errors, list) and isinstance(warnings, list)
             status = "ok" if not errors else "FAIL"
@@ -91,12 +90,13 @@ def check_cmd(as_json: bool) -> None:
             )
             for f in errors + warnings:
                 click.echo(f"       {f['code']} {f['path']}: {f['message']}")
+            if _has_code(warnings, "commentary.stale"):
+                stale.append(str(row["slug"]))
         for problem in canonical.unreadable:
             click.echo(f"FAIL unreadable: {problem.message}")
         click.echo(
-            f"{plural(len(results), 'role')} checked, {len(canonical.unreadable)} unreadable"
+            f"{plural(checked.count, 'role')} checked, {len(canonical.unreadable)} unreadable"
         )
-        stale = [str(r["slug"]) for r in results if _has_code(r["warnings"], "commentary.stale")]
         if stale:
             click.echo(
                 f"{plural(len(stale), 'role')} with stale commentary ({', '.join(stale[:5])}"

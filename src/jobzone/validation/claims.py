@@ -253,7 +253,7 @@ class RoleNames:
     def of(cls, roles: Iterable[CanonicalRole]) -> RoleNames:
         owners: dict[str, set[str]] = {}
         for role in roles:
-            for name in (role.title, *role.assessment.role.aliases):
+            for name in (role.title, *role.aliases):
                 if key := name_key(name):
                     owners.setdefault(key, set()).add(role.slug)
         slugs = {key: next(iter(s)) for key, s in owners.items() if len(s) == 1}

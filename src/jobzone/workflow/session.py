@@ -24,6 +24,7 @@ from jobzone.drafts import Draft, Status, draft_path, load_draft
 from jobzone.errors import ConflictError, InputError
 from jobzone.history import Action, HistoryEntry, extend, now
 from jobzone.progress import Notice, Notify, ignore
+from jobzone.review import queue
 from jobzone.workflow.versions import keep
 from jobzone.workspace import NAME_RE, Workspace
 
@@ -135,7 +136,7 @@ class Session:
             extend(before.history, draft.history, f"draft {draft.id}")
             keep(self.workspace, before)  # a draft saved before versions were kept
         keep(self.workspace, draft)
-        self.write(path, dump_model(draft, "draft"))
+        self._write_draft(path, draft)
 
     def save_new(self, draft: Draft) -> None:
         """Write a draft that must not exist yet."""
@@ -143,7 +144,12 @@ class Session:
         if path.exists() or path.is_symlink():
             raise ConflictError(f"draft {draft.id} was queued by another process meanwhile")
         keep(self.workspace, draft)
+        self._write_draft(path, draft)
+
+    def _write_draft(self, path: Path, draft: Draft) -> None:
+        """The draft's file, and its row in the queue's index, under the same lock."""
         self.write(path, dump_model(draft, "draft"))
+        queue.record(self.workspace, draft)
 
     def reopen(self, draft: Draft) -> int:
         """A change to the content: the draft is pending again and earlier approvals, which were

@@ -1,0 +1,353 @@
+"""The role cache: every canonical role file read once, kept by the hash of its bytes.
+
+Loading the canonical set reads, parses, validates and scores every file in ``roles/``; with
+20,000 roles that is most of a minute. The cache, an SQLite database in the workspace's cache
+folder (``.jobzone-cache/roles.sqlite3``, ignored by git), keeps for each version of a role file,
+by the SHA-256 of its bytes:
+
+- its summary: slug, title, aliases and the words similarity compares it by, which is all that
+  loading the set needs of a role (:class:`~jobzone.canonical.CanonicalRole` reads the rest when
+  asked);
+- the validated assessment as JSON, which pydantic reads back far faster than YAML;
+
+and for each file name, the ``stat`` of the file when it was hashed (size, modification and change
+times, inode), so a reader that may trust ``stat`` as git does need not hash the file again.
+``jobzone check`` never trusts it: it hashes every file, so a hand edit that kept the modification
+time is seen. ``check`` also keeps its findings for the whole set, by the set's digest.
+
+It is never a source of truth. Missing, it is built; made by another version of jobzone, it is
+emptied; corrupt, truncated or not jobzone's, it is rebuilt, with a notice; where it cannot be
+written (a read-only workspace, a link in its place), the set is loaded from the files alone.
+Nothing in it is executed or unpickled: the JSON is validated by the models again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from jobzone.documents import refuse_links
+from jobzone.errors import InputError
+from jobzone.progress import Notice, Notify, ignore
+from jobzone.workspace import Workspace
+
+FILE_NAME = "roles.sqlite3"
+#: Marks the database as jobzone's (``PRAGMA application_id``): "jobz".
+APPLICATION_ID = 0x6A6F627A
+#: Bumped whenever the tables change.
+SCHEMA_VERSION = 1
+#: How long a reader or writer waits for another process's write to end.
+BUSY_SECONDS = 5.0
+
+_SCHEMA = """
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE files(
+    name TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER, ino INTEGER,
+    sha256 TEXT NOT NULL
+);
+CREATE TABLE roles(
+    sha256 TEXT PRIMARY KEY, slug TEXT NOT NULL, title TEXT NOT NULL, aliases TEXT NOT NULL,
+    title_words TEXT NOT NULL, task_words TEXT NOT NULL, assessment TEXT NOT NULL
+);
+CREATE TABLE checks(digest TEXT PRIMARY KEY, count INTEGER, failed INTEGER);
+CREATE TABLE check_lines(
+    digest TEXT NOT NULL, position INTEGER NOT NULL, line TEXT NOT NULL,
+    PRIMARY KEY (digest, position)
+);
+"""
+
+#: Connections a forked process inherited: kept so that they are never closed there.
+_INHERITED: list[sqlite3.Connection] = []
+
+#: What identifies a file's version without reading it: size, mtime, ctime and inode.
+StatKey = tuple[int, int, int, int]
+
+
+def stat_key(info: os.stat_result) -> StatKey:
+    """Files are replaced atomically (a new inode each time), and any write changes the change
+    time, which no tool sets back: together they catch an edit that kept size and mtime."""
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What loading the set keeps of a role: enough to list, find and compare it."""
+
+    sha256: str
+    slug: str
+    title: str
+    #: The aliases as JSON (a list of texts): read only by the look-ups that need them.
+    aliases: str
+    #: The words similarity compares the role by, space-separated ([a-z0-9]+ each).
+    title_words: str
+    task_words: str
+
+
+def code_stamp() -> str:
+    """What the cached data depends on besides the files: jobzone's own code and data (the
+    models, the rubric, the rules), by the size and time of each of its files, and the YAML
+    readers'. A change to any of them empties the cache."""
+    import pydantic
+    import yaml
+    import yaml_rs
+
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256(
+        f"{SCHEMA_VERSION} {yaml.__version__} {yaml_rs.__version__} {pydantic.VERSION}".encode()
+    )
+    for path in sorted(package.rglob("*")):
+        if "__pycache__" not in path.parts:
+            with contextlib.suppress(OSError):
+                info = path.stat()
+                digest.update(f"{path} {info.st_size} {info.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+class RoleCache:
+    """The workspace's role cache, open for one command. Every failure to read it rebuilds it;
+    every failure to write it is ignored (the next command tries again)."""
+
+    def __init__(self, workspace: Workspace, notify: Notify = ignore) -> None:
+        self.path = workspace.cache_dir / FILE_NAME
+        self._notify = notify
+        self._connection: sqlite3.Connection | None = None
+        self._pid = os.getpid()
+        #: One query at a time: a page served by threads may read roles from several.
+        self._lock = threading.Lock()
+        self.stamp = code_stamp()
+        #: Set by each write that fails; the cache is then left alone for the command.
+        self._broken = False
+        try:
+            refuse_links(self.path, workspace.root)
+        except InputError as exc:
+            notify(Notice(f"role cache not used: {exc.message}"))
+            self._broken = True
+            return
+        self._db = self._open()
+
+    # -- opening ---------------------------------------------------------------------------------
+
+    def _open(self) -> sqlite3.Connection | None:
+        """The database, made or rebuilt as needed; None where it cannot be."""
+        problem = None
+        if self.path.exists():
+            try:
+                db = self._connect()
+                problem = self._problem(db)
+                if problem is None:
+                    return db
+                db.close()
+            except sqlite3.Error as exc:
+                problem = f"it is unreadable ({exc})"
+            if problem != "stale":
+                self._notify(Notice(f"rebuilding the role cache {self.path.name}: {problem}"))
+            self._remove()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            db = self._connect()
+            with db:
+                db.executescript(_SCHEMA)
+                db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                db.execute("INSERT INTO meta VALUES ('stamp', ?)", (self.stamp,))
+        except (OSError, sqlite3.Error):
+            self._broken = True
+            return None
+        return db
+
+    @property
+    def _db(self) -> sqlite3.Connection | None:
+        """The connection, opened again in a forked process (jobzone.set_check's helper): SQLite
+        forbids using one across a fork. The inherited one is kept, unused, never closed: closing
+        it could release the parent's locks."""
+        if self._pid != os.getpid() and self._connection is not None:
+            _INHERITED.append(self._connection)
+            self._pid = os.getpid()
+            try:
+                self._connection = self._connect()
+            except sqlite3.Error:
+                self._connection = None
+        return self._connection
+
+    @_db.setter
+    def _db(self, connection: sqlite3.Connection | None) -> None:
+        self._connection = connection
+        self._pid = os.getpid()
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(
+            self.path, timeout=BUSY_SECONDS, isolation_level=None, check_same_thread=False
+        )
+        # The default rollback journal, not WAL: reading then changes no file in the workspace.
+        db.execute("PRAGMA synchronous = NORMAL")
+        return db
+
+    def _problem(self, db: sqlite3.Connection) -> str | None:
+        """Why ``db`` cannot be used as it is ("stale": made by another version), else None. A
+        damaged page is found when it is read: see :meth:`_rows`."""
+        if db.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+            return "it is not jobzone's"
+        if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+            return "stale"
+        row = db.execute("SELECT value FROM meta WHERE key = 'stamp'").fetchone()
+        return None if row is not None and row[0] == self.stamp else "stale"
+
+    def _remove(self) -> None:
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(OSError):
+                Path(f"{self.path}{suffix}").unlink()
+
+    @property
+    def usable(self) -> bool:
+        """Whether roles can be kept in it and read back."""
+        return self._db is not None and not self._broken
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def _rows(self, query: str, args: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+        """The rows of a query, or none where the cache cannot be read: it is then rebuilt,
+        empty (a truncated or damaged file fails here, at the first page it cannot read)."""
+        if self._db is None:
+            return []
+        try:
+            with self._lock:
+                return self._db.execute(query, args).fetchall()
+        except sqlite3.Error as exc:
+            self.close()
+            self._notify(
+                Notice(f"rebuilding the role cache {self.path.name}: it is unreadable ({exc})")
+            )
+            self._remove()
+            self._db = self._open()
+            return []
+
+    def hashes(self) -> dict[str, tuple[StatKey, str]]:
+        """Each file name's stat key when it was hashed, and its hash."""
+        rows = self._rows("SELECT name, size, mtime_ns, ctime_ns, ino, sha256 FROM files")
+        return {str(r[0]): ((r[1], r[2], r[3], r[4]), str(r[5])) for r in rows}  # type: ignore[misc]
+
+    def summaries(self) -> dict[str, Summary]:
+        rows = self._rows("SELECT sha256, slug, title, aliases, title_words, task_words FROM roles")
+        return {str(r[0]): Summary(*map(str, r)) for r in rows}
+
+    def assessment_json(self, sha256: str) -> str | None:
+        rows = self._rows("SELECT assessment FROM roles WHERE sha256 = ?", (sha256,))
+        return str(rows[0][0]) if rows else None
+
+    def check_summary(self, digest: str) -> tuple[int, bool] | None:
+        """How many roles the check of the set ``digest`` found, and whether any had errors;
+        None unless that check is kept whole."""
+        rows = self._rows("SELECT count, failed FROM checks WHERE digest = ?", (digest,))
+        if not rows or rows[0][0] is None:
+            return None
+        count = rows[0][0]
+        assert isinstance(count, int)
+        return count, bool(rows[0][1])
+
+    def check_lines(self, digest: str) -> Iterator[str] | None:
+        """Each role's line of that check, in order, or None unless it is kept whole. They are
+        read in one transaction, which a concurrent writer waits for, so that they are all of
+        the same check however long the reader takes."""
+        if self._db is None:
+            return None
+        try:
+            with self._lock:
+                self._db.execute("BEGIN")
+                kept = self._db.execute(
+                    "SELECT count FROM checks WHERE digest = ?", (digest,)
+                ).fetchone()
+                if kept is None or kept[0] is None:
+                    self._db.execute("COMMIT")
+                    return None
+        except sqlite3.Error:
+            return None
+        return self._read_lines(digest)
+
+    def _read_lines(self, digest: str) -> Iterator[str]:
+        assert self._db is not None
+        with self._lock:
+            try:
+                cursor = self._db.execute(
+                    "SELECT line FROM check_lines WHERE digest = ? ORDER BY position", (digest,)
+                )
+                while rows := cursor.fetchmany(256):
+                    for (line,) in rows:
+                        yield str(line)
+            finally:
+                with contextlib.suppress(sqlite3.Error):
+                    self._db.execute("COMMIT")
+
+    # -- writing ---------------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[sqlite3.Connection | None]:
+        """A transaction, or None where the cache cannot be written (nothing is then kept)."""
+        if self._db is None or self._broken:
+            yield None
+            return
+        try:
+            with self._lock:
+                self._db.execute("BEGIN IMMEDIATE")
+                yield self._db
+                self._db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.execute("ROLLBACK")
+            self._give_up(exc)
+
+    def keep_roles(self, summaries: Iterable[tuple[Summary, str]]) -> None:
+        """Keep new roles: each one's summary and validated assessment (JSON)."""
+        with self._writing() as db:
+            if db is not None:
+                db.executemany(
+                    "INSERT OR REPLACE INTO roles VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        (s.sha256, s.slug, s.title, s.aliases, s.title_words, s.task_words, data)
+                        for s, data in summaries
+                    ),
+                )
+
+    def record_files(self, files: dict[str, tuple[StatKey, str]]) -> None:
+        """Keep the hashes of the files as they are now (every file of ``roles/``: the names no
+        longer there are forgotten, and so are the roles no file holds any more)."""
+        with self._writing() as db:
+            if db is None:
+                return
+            db.execute("DELETE FROM files")
+            db.executemany(
+                "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?)",
+                ((name, *key, sha) for name, (key, sha) in files.items()),
+            )
+            db.execute("DELETE FROM roles WHERE sha256 NOT IN (SELECT sha256 FROM files)")
+
+    def record_check(self, digest: str, failed: bool, count: int, lines: Iterable[str]) -> None:
+        """Keep the check of the set ``digest`` (the last one only): whether a role had errors,
+        and each role's line (``count`` of them)."""
+        with self._writing() as db:
+            if db is not None:
+                db.execute("DELETE FROM checks")
+                db.execute("DELETE FROM check_lines")
+                db.execute("INSERT INTO checks VALUES (?, ?, ?)", (digest, count, failed))
+                db.executemany(
+                    "INSERT INTO check_lines VALUES (?, ?, ?)",
+                    ((digest, i, line) for i, line in enumerate(lines)),
+                )
+
+    def _give_up(self, exc: sqlite3.Error) -> None:
+        """Stop writing to a cache that failed (busy, full, read-only): nothing is lost but
+        time, and the next command tries again."""
+        if not self._broken:
+            self._notify(Notice(f"role cache not updated: {exc}"))
+        self._broken = True
+
+    def close(self) -> None:
+        if self._db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
+            self._db = None

@@ -1,0 +1,229 @@
+"""The role cache and the queue's index: caches that stay right, and are never a source of truth.
+
+Issue 14: roles are read once and kept by the hash of their bytes in ``.jobzone-cache/``; a hand
+edit that keeps the modification time is seen by the next ``check``; a corrupt, truncated or
+foreign cache file is rebuilt with a notice; the queue's index is updated by the write that
+changes a draft, and a cold rebuild reads only the fields a row shows.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from jobzone.canonical import load_canonical
+from jobzone.drafts import Kind, Status, load_draft
+from jobzone.errors import EXIT_FINDINGS
+from jobzone.progress import Notice
+from jobzone.review import queue
+from jobzone.role_cache import APPLICATION_ID, FILE_NAME, RoleCache
+from jobzone.workflow import Workflow
+from jobzone.workflow.review import reject
+from jobzone.workspace import CACHE_DIR, Workspace
+
+from .conftest import RunCli
+from .factories import SEED_SLUG, make_draft, old_source, tasks_sum_95_and_duplicate
+
+
+def cache_file(workspace: Path) -> Path:
+    return workspace / CACHE_DIR / FILE_NAME
+
+
+def role_file(workspace: Path) -> Path:
+    return workspace / "roles" / f"{SEED_SLUG}.yaml"
+
+
+def checked_aijri(run_cli: RunCli) -> float:
+    result = run_cli("check", "--json")
+    assert result.exit_code in (0, EXIT_FINDINGS), result.output
+    [role] = json.loads(result.stdout)["roles"]
+    return float(role["aijri"])
+
+
+# --- The role cache ------------------------------------------------------------------------------
+
+
+def test_check_fills_the_cache_and_a_second_check_reads_the_same_report(
+    workspace: Path, run_cli: RunCli
+) -> None:
+    first = run_cli("check", "--json")
+    assert cache_file(workspace).is_file()
+    second = run_cli("check", "--json")
+    assert second.stdout == first.stdout
+    assert second.stderr == first.stderr == ""
+
+
+def test_a_hand_edit_that_keeps_the_modification_time_is_seen_by_the_next_check(
+    workspace: Path, run_cli: RunCli
+) -> None:
+    before = checked_aijri(run_cli)
+    path = role_file(workspace)
+    info = path.stat()
+    text = path.read_text("utf-8")
+    # Same size, same modification time: one override figure changed by hand.
+    edited = text.replace(
+        "override: null",
+        "override: {aijri: 12.5, justification: Because of a\n"
+        "    reason worth keeping in the record, by: Ada, 'on': 2026-04-26}",
+    )
+    assert edited != text
+    path.write_text(edited, encoding="utf-8")
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+    # Even were the cache to trust this stat, as on a file system whose change time is coarse:
+    # check hashes every file, so it sees the new bytes.
+    with sqlite3.connect(cache_file(workspace)) as db:
+        now = path.stat()
+        db.execute(
+            "UPDATE files SET size = ?, mtime_ns = ?, ctime_ns = ?, ino = ?",
+            (now.st_size, now.st_mtime_ns, now.st_ctime_ns, now.st_ino),
+        )
+    stale = load_canonical(Workspace(workspace)).get(SEED_SLUG)
+    assert stale is not None and float(stale.score.shown_aijri) == before  # stat trusted
+
+    assert checked_aijri(run_cli) == 12.5 != before
+    fresh = load_canonical(Workspace(workspace)).get(SEED_SLUG)  # the cache now knows it
+    assert fresh is not None and float(fresh.score.shown_aijri) == 12.5
+
+
+@pytest.mark.parametrize(
+    ("damage", "why"),
+    [
+        ("garbage", "it is unreadable (file is not a database)"),
+        ("truncated", "it is unreadable"),
+        ("foreign", "it is not jobzone's"),
+    ],
+)
+def test_a_corrupt_truncated_or_foreign_cache_is_rebuilt_with_a_notice(
+    workspace: Path, run_cli: RunCli, damage: str, why: str
+) -> None:
+    good = run_cli("check", "--json").stdout
+    path = cache_file(workspace)
+    if damage == "garbage":
+        path.write_bytes(b"not a database at all\n" * 100)
+    elif damage == "truncated":
+        path.write_bytes(path.read_bytes()[: path.stat().st_size // 3])
+    else:
+        path.unlink()
+        with sqlite3.connect(path) as db:
+            db.execute("CREATE TABLE notes(text TEXT)")
+            db.execute("INSERT INTO notes VALUES ('someone else''s database')")
+
+    result = run_cli("check", "--json")
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout == good
+    assert result.stderr.startswith(f"jobzone: rebuilding the role cache {FILE_NAME}: {why}")
+    assert "Traceback" not in result.output
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+    again = run_cli("check", "--json")
+    assert (again.stdout, again.stderr) == (good, "")
+
+
+def test_a_cache_made_by_another_version_is_emptied_without_a_notice(workspace: Path) -> None:
+    ws = Workspace(workspace)
+    load_canonical(ws)
+    with sqlite3.connect(cache_file(workspace)) as db:
+        db.execute("UPDATE meta SET value = 'another version' WHERE key = 'stamp'")
+    heard: list[Notice] = []
+    roles = load_canonical(ws, heard.append)
+    assert [r.slug for r in roles] == [SEED_SLUG] and heard == []
+    assert RoleCache(ws).hashes()  # refilled
+
+
+def test_a_cache_folder_that_is_a_link_is_not_used(
+    workspace: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    (workspace / CACHE_DIR).symlink_to(elsewhere)
+    heard: list[Notice] = []
+    roles = load_canonical(Workspace(workspace), heard.append)
+    assert [r.slug for r in roles] == [SEED_SLUG]
+    assert list(elsewhere.iterdir()) == []
+    assert [n.text.split(":")[0] for n in heard] == ["role cache not used"]
+
+
+def test_a_role_read_from_the_cache_is_the_role_read_from_its_file(workspace: Path) -> None:
+    ws = Workspace(workspace)
+    from jobzone.canonical import load_role
+
+    direct = load_role(role_file(workspace), inside=workspace)
+    load_canonical(ws)
+    [cached] = list(load_canonical(ws))  # from the summary; the assessment from the cache
+    assert cached.slug == direct.slug and cached.title == direct.title
+    assert cached.profile == direct.profile and cached.aliases == direct.assessment.role.aliases
+    assert cached.assessment == direct.assessment
+    assert cached.score.shown() == direct.score.shown()
+    assert cached.sha256 == direct.sha256
+
+
+# --- The queue's index ---------------------------------------------------------------------------
+
+
+def index_entries(workspace: Path) -> dict[str, object]:
+    data = json.loads((workspace / "drafts" / queue.INDEX_NAME).read_text("utf-8"))
+    entries = data["entries"]
+    assert isinstance(entries, dict)
+    return entries
+
+
+def test_a_change_to_a_draft_updates_its_row_in_the_same_write(workspace: Path) -> None:
+    ws = Workspace(workspace)
+    make_draft(workspace, "d-1")
+    queue.listing(ws)  # the index exists
+    reject(Workflow(ws), "d-1", "Ada Editor", "not a role we cover")
+    entry = index_entries(workspace)["d-1.yaml"]
+    assert isinstance(entry, dict) and entry["row"]["status"] == Status.rejected.value
+    path = workspace / "drafts" / "d-1.yaml"
+    stat = path.lstat()
+    assert entry["key"] == [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
+
+
+@pytest.mark.parametrize(
+    "made",
+    [
+        {},
+        {"kind": Kind.new, "change": tasks_sum_95_and_duplicate},
+        {"change": old_source, "status": Status.changes_requested},
+    ],
+)
+def test_a_row_read_from_the_fields_it_shows_is_the_row_of_the_whole_draft(
+    workspace: Path, made: dict[str, object]
+) -> None:
+    ws = Workspace(workspace)
+    make_draft(workspace, "d-1", **made)  # type: ignore[arg-type]
+    assert queue.read_row(ws, "d-1") == queue.Row.of(load_draft(ws, "d-1"))
+
+
+def test_a_draft_broken_where_its_row_looks_is_read_whole_for_the_message(
+    workspace: Path,
+) -> None:
+    ws = Workspace(workspace)
+    make_draft(workspace, "d-1")
+    path = workspace / "drafts" / "d-1.yaml"
+    path.write_text(path.read_text("utf-8").replace("status: pending", "status: maybe"), "utf-8")
+    listed = queue.listing(ws)
+    [problem] = listed.unreadable
+    assert problem.field == "status" and problem.file == str(path)
+
+
+def test_links_named_yaml_are_unreadable_roles_even_dangling_and_folders_are_none(
+    workspace: Path,
+) -> None:
+    roles = workspace / "roles"
+    (roles / "a-link.yaml").symlink_to(role_file(workspace))
+    (roles / "b-dangling.yaml").symlink_to(roles / "missing.yaml")
+    (roles / "c-folder-link.yaml").symlink_to(roles, target_is_directory=True)
+    (roles / "d-folder.yaml").mkdir()
+    (roles / "e-other.yml").write_text("slug: x\n", encoding="utf-8")
+    loaded = load_canonical(Workspace(workspace))
+    assert [r.slug for r in loaded] == [SEED_SLUG]
+    assert [(Path(str(e.file)).name, e.rule) for e in loaded.unreadable] == [
+        ("a-link.yaml", "file.symlink"),
+        ("b-dangling.yaml", "file.symlink"),
+        ("c-folder-link.yaml", "file.symlink"),
+    ]
