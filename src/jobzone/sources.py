@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from jobzone.assessment import Assessment, Source
 
@@ -104,8 +105,10 @@ def _names(part: str, capital_counts: bool) -> bool:
     return any(c.isupper() for c in part[1:]) or (capital_counts and part[0].isupper())
 
 
+@lru_cache(maxsize=8192)
 def vague_title(title: str) -> bool:
-    """Whether a source's title names nothing to look up (see the comment above)."""
+    """Whether a source's title names nothing to look up (see the comment above). Remembered:
+    a set of roles cites the same publications over and over, and ``check`` asks of each."""
     tokens = title.split()
     for i, token in enumerate(tokens):
         word = token.strip(_EDGES)
