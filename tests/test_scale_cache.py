@@ -165,8 +165,8 @@ def test_a_role_read_from_the_cache_is_the_role_read_from_its_file(workspace: Pa
 
 
 def index_entries(workspace: Path) -> dict[str, object]:
-    data = json.loads((workspace / "drafts" / queue.INDEX_NAME).read_text("utf-8"))
-    entries = data["entries"]
+    """The index's entries as a listing reads them: the index, and the rows recorded since."""
+    entries = queue._load_index(Workspace(workspace))
     assert isinstance(entries, dict)
     return entries
 
@@ -227,3 +227,41 @@ def test_links_named_yaml_are_unreadable_roles_even_dangling_and_folders_are_non
         ("b-dangling.yaml", "file.symlink"),
         ("c-folder-link.yaml", "file.symlink"),
     ]
+
+
+def test_a_saved_draft_appends_its_row_and_the_next_listing_folds_it_in(workspace: Path) -> None:
+    """Recording a row costs one appended line, whatever the queue's size; the next listing
+    writes the index with it and empties the log, reading no draft file."""
+    ws = Workspace(workspace)
+    make_draft(workspace, "d-1")
+    make_draft(workspace, "d-2")
+    queue.listing(ws)
+    index = workspace / "drafts" / queue.INDEX_NAME
+    before = index.read_bytes()
+    reject(Workflow(ws), "d-1", "Ada Editor", "not a role we cover")
+    assert index.read_bytes() == before  # not rewritten by the save
+    log = (workspace / "drafts" / queue.LOG_NAME).read_text("utf-8").splitlines()
+    assert [json.loads(line)["name"] for line in log] == ["d-1.yaml"]
+
+    def no_file_read(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("a draft file was read")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(queue, "read_row", no_file_read)
+        listed = {row.id: row.status for row in queue.listing(ws).rows}
+    assert listed == {"d-1": Status.rejected, "d-2": Status.pending}
+    assert not (workspace / "drafts" / queue.LOG_NAME).exists()
+    assert json.loads(index.read_text("utf-8"))["entries"]["d-1.yaml"]["row"]["status"] == (
+        "rejected"
+    )
+
+
+def test_a_log_line_cut_short_by_a_crash_is_passed_over(workspace: Path) -> None:
+    ws = Workspace(workspace)
+    make_draft(workspace, "d-1")
+    queue.listing(ws)
+    reject(Workflow(ws), "d-1", "Ada Editor", "not a role we cover")
+    log = workspace / "drafts" / queue.LOG_NAME
+    log.write_text(log.read_text("utf-8") + '{"name": "d-1.yaml", "key": [1,', "utf-8")
+    listed = {row.id: row.status for row in queue.listing(ws).rows}
+    assert listed == {"d-1": Status.rejected}

@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from jobzone.drafts import Draft, RowFields
 
 INDEX_NAME = ".index.json"
+#: Rows recorded since the index was last written, one JSON object a line.
+LOG_NAME = ".index.log"
 INDEX_VERSION = 3
 
 
@@ -124,13 +126,32 @@ def _well_typed(row: Row) -> bool:
 
 
 def _load_index(workspace: Workspace) -> dict[str, Any]:
+    """The index's entries, with the rows :func:`record` appended since it was last written."""
     path = workspace.drafts_dir / INDEX_NAME
+    entries: dict[str, Any] = {}
     with contextlib.suppress(OSError, ValueError):
         data = json.loads(_read_cache(path))
         if isinstance(data, dict) and data.get("version") == INDEX_VERSION:
-            entries = data.get("entries")
-            if isinstance(entries, dict):
-                return entries
+            found = data.get("entries")
+            if isinstance(found, dict):
+                entries = found
+    entries.update(_recorded(workspace))
+    return entries
+
+
+def _recorded(workspace: Workspace) -> dict[str, Any]:
+    """The rows appended to ``drafts/.index.log``, the latest of each draft last. A line cut
+    short by a crash, or anything else that is not a row, is passed over: a listing then reads
+    that draft's file, as for any row the index lacks."""
+    with contextlib.suppress(OSError):
+        text = _read_cache(workspace.drafts_dir / LOG_NAME)
+        found: dict[str, Any] = {}
+        for line in text.splitlines():
+            with contextlib.suppress(ValueError):
+                item = json.loads(line)
+                if isinstance(item, dict) and isinstance(item.get("name"), str):
+                    found[item["name"]] = {"key": item.get("key"), "row": item.get("row")}
+        return found
     return {}
 
 
@@ -189,8 +210,11 @@ def rows(workspace: Workspace) -> Listing:
                 changed = True
                 fresh[name] = {"key": key, "row": row.to_json()}
             result.rows.append(row)
-    if changed or fresh.keys() != old.keys():
+    log = workspace.drafts_dir / LOG_NAME
+    if changed or fresh.keys() != old.keys() or log.is_file():
         _save_index(workspace, fresh)
+        with contextlib.suppress(OSError):
+            log.unlink()  # folded in (a row appended meanwhile is read from its file next time)
     return result
 
 
@@ -225,16 +249,25 @@ def _save_index(workspace: Workspace, entries: dict[str, Any]) -> None:
 
 
 def record(workspace: Workspace, draft: Draft) -> None:
-    """Update the draft's row in the index, right after its file was written (under the
-    workspace's lock, in the same change), so the next listing need not read it again."""
+    """Record the draft's row, right after its file was written (under the workspace's lock,
+    in the same change), so the next listing need not read it again. Appended to
+    ``drafts/.index.log`` rather than rewriting the index: one line costs the same at 10 drafts
+    or 10,000, where rewriting the index cost a fifth of a second per edit. The next listing
+    that writes the index folds the log into it."""
     name = f"{draft.id}.yaml"
     try:
         key = _key((workspace.drafts_dir / name).lstat())
     except OSError:
         return
-    entries = _load_index(workspace)
-    entries[name] = {"key": key, "row": Row.of(draft).to_json()}
-    _save_index(workspace, entries)
+    line = json.dumps({"name": name, "key": key, "row": Row.of(draft).to_json()})
+    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK
+    with contextlib.suppress(OSError):  # a cache: a draft saved is saved without its row
+        fd = os.open(workspace.drafts_dir / LOG_NAME, flags, 0o644)
+        try:
+            if S_ISREG(os.fstat(fd).st_mode):
+                os.write(fd, (line + "\n").encode("utf-8"))
+        finally:
+            os.close(fd)
 
 
 #: The top-level fields of a draft file that its row shows.

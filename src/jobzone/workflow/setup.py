@@ -17,7 +17,13 @@ approvals_required: 1
 require_verified_sources: false
 """
 #: Files jobzone keeps beside its records that are not records: git should not track them.
-IGNORED = (".jobzone.lock", ".jobzone-cache/", "drafts/.index.json", "drafts/.edits/")
+IGNORED = (
+    ".jobzone.lock",
+    ".jobzone-cache/",
+    "drafts/.index.json",
+    "drafts/.index.log",
+    "drafts/.edits/",
+)
 
 
 @dataclass(frozen=True)
