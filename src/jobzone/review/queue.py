@@ -82,23 +82,32 @@ class Row:
     @classmethod
     def from_json(cls, data: Any) -> Row | None:
         """The row the index holds, or None when it is not one (the draft is read again)."""
-        if not isinstance(data, dict) or set(data) != _ROW_FIELDS:
+        if type(data) is not dict or data.keys() != _ROW_FIELDS:
             return None
         try:
             row = cls(
-                **{
-                    **data,
-                    "kind": Kind(data["kind"]),
-                    "status": Status(data["status"]),
-                    "created_at": dt.datetime.fromisoformat(data["created_at"]),
-                    "approvers": tuple(data["approvers"]),
-                }
+                id=data["id"],
+                slug=data["slug"],
+                title=data["title"],
+                kind=_KINDS[data["kind"]],
+                status=_STATUSES[data["status"]],
+                aijri=data["aijri"],
+                zone=data["zone"],
+                errors=data["errors"],
+                warnings=data["warnings"],
+                created_at=dt.datetime.fromisoformat(data["created_at"]),
+                revision=data["revision"],
+                approvals=data["approvals"],
+                approvers=tuple(data["approvers"]),
             )
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, KeyError):
             return None
         return row if _well_typed(row) else None
 
 
+#: Looked up by value (``Kind(value)`` costs a call through the enum machinery, per row).
+_KINDS = {kind.value: kind for kind in Kind}
+_STATUSES = {status.value: status for status in Status}
 _ROW_ORDER = [f.name for f in fields(Row)]
 _ROW_FIELDS = frozenset(_ROW_ORDER)
 #: The types each field's value may have in the index, exactly (``True`` is no count).
