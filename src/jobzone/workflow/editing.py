@@ -86,14 +86,8 @@ def apply_edit(
         draft = s.draft(draft_id)
         if not draft.status.is_open or content_sha256(draft.assessment) != opened_sha256:
             raise ConflictError(f"draft {draft_id} changed while it was being edited")
-        withdrawn = s.reopen(draft)
         draft.assessment = dict(data)
-        checked = s.check(draft)
-        note = _findings_after_edit(checked)
-        if withdrawn:
-            note += f"; {plural(withdrawn, 'earlier approval')} withdrawn"
-        s.record(draft, Action.edited, by, note, checked=checked)
-        s.save(draft)
+        s.change_content(draft, Action.edited, by, _findings_after_edit)
         return draft
 
 
@@ -116,14 +110,13 @@ def restore(
                 field="history",
                 rule="edit.version",
             )
-        withdrawn = s.reopen(draft)
         draft.assessment = data
-        checked = s.check(draft)
-        note = f"brought back {version.describe()}; {_findings_after_edit(checked)}"
-        if withdrawn:
-            note += f"; {plural(withdrawn, 'earlier approval')} withdrawn"
-        s.record(draft, Action.restored, by, note, checked=checked)
-        s.save(draft)
+        s.change_content(
+            draft,
+            Action.restored,
+            by,
+            lambda checked: f"brought back {version.describe()}; {_findings_after_edit(checked)}",
+        )
         return draft, version
 
 

@@ -11,7 +11,7 @@ import errno
 import fcntl
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
@@ -25,6 +25,7 @@ from jobzone.errors import ConflictError, InputError
 from jobzone.history import Action, HistoryEntry, extend, now
 from jobzone.progress import Notice, Notify, ignore
 from jobzone.review import queue
+from jobzone.wording import plural
 from jobzone.workflow.versions import keep
 from jobzone.workspace import NAME_RE, Workspace
 
@@ -126,6 +127,21 @@ class Session:
         entry = HistoryEntry(at=now(), by=by, action=action, note=note, content_sha256=digest)
         draft.history.append(entry)
         return entry
+
+    def change_content(
+        self, draft: Draft, action: Action, by: str, say: Callable[[Checked], str]
+    ) -> Checked:
+        """Keep a change already made to the draft's content: it is pending again with earlier
+        approvals (of other content) withdrawn, checked, recorded with what ``say`` makes of the
+        check (and how many approvals were withdrawn), and saved."""
+        withdrawn = self.reopen(draft)
+        checked = self.check(draft)
+        note = say(checked)
+        if withdrawn:
+            note += f"; {plural(withdrawn, 'earlier approval')} withdrawn"
+        self.record(draft, action, by, note, checked=checked)
+        self.save(draft)
+        return checked
 
     def save(self, draft: Draft) -> None:
         """Write a draft (its content kept as a version first, so that the state can be gone

@@ -89,14 +89,10 @@ def verify(
         for c in chosen:
             source = draft.assessment["evidence"][c.dimension]["sources"][c.index]
             source.update(verified_by=by, verified_on=on)
-        withdrawn = s.reopen(draft)
-        checked = s.check(draft)
-        assert checked.assessment is not None  # only two fields of valid sources were set
+        withdrawn = len(draft.approvals)
         note = f"verified {', '.join(c.path for c in chosen)}"
-        if withdrawn:
-            note += f"; {plural(withdrawn, 'earlier approval')} withdrawn"
-        s.record(draft, Action.sources_verified, by, note, checked=checked)
-        s.save(draft)
+        checked = s.change_content(draft, Action.sources_verified, by, lambda _: note)
+        assert checked.assessment is not None  # only two fields of valid sources were set
         left = len(unverified(checked.assessment))
         return VerifyResult(draft, chosen, by, on, left, withdrawn)
 
@@ -135,13 +131,7 @@ def add_source(wf: Workflow, reference: str, new: NewSource, by: str) -> tuple[D
         path = f"{field}.sources[{len(sources)}]"
         source = _source(new, by, path)
         sources.append(source)
-        withdrawn = s.reopen(draft)
-        checked = s.check(draft)
-        note = f"added {path} ({source['title']!r})"
-        if withdrawn:
-            note += f"; {plural(withdrawn, 'earlier approval')} withdrawn"
-        s.record(draft, Action.edited, by, note, checked=checked)
-        s.save(draft)
+        s.change_content(draft, Action.edited, by, lambda _: f"added {path} ({source['title']!r})")
         return draft, path
 
 
