@@ -6,6 +6,7 @@ the model SDK.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -99,3 +100,15 @@ class CallRecord(BaseModel):
         if isinstance(outcome, str) and outcome.startswith("http ") and outcome[5:].isdigit():
             return {**data, "outcome": CallOutcome.http_error.value, "status": int(outcome[5:])}
         return data
+
+
+def live_and_batched(calls: Iterable[CallRecord]) -> tuple[Usage, Usage]:
+    """What ``calls`` used, apart: those asked live, and those made through a batch (priced
+    at batch rates)."""
+    live, batched = Usage(), Usage()
+    for call in calls:
+        if call.batch is None:
+            live += call.usage
+        else:
+            batched += call.usage
+    return live, batched

@@ -35,7 +35,7 @@ from pathlib import Path
 from jobzone.documents import refuse_links
 from jobzone.errors import InputError
 from jobzone.progress import Notice, Notify, ignore
-from jobzone.workspace import Workspace
+from jobzone.workspace import StatKey, Workspace
 
 FILE_NAME = "roles.sqlite3"
 #: Marks the database as jobzone's (``PRAGMA application_id``): "jobz".
@@ -65,16 +65,8 @@ CREATE TABLE check_lines(
 #: Connections a forked process inherited: kept so that they are never closed there.
 _INHERITED: list[sqlite3.Connection] = []
 
+
 #: What identifies a file's version without reading it: size, mtime, ctime and inode.
-StatKey = tuple[int, int, int, int]
-
-
-def stat_key(info: os.stat_result) -> StatKey:
-    """Files are replaced atomically (a new inode each time), and any write changes the change
-    time, which no tool sets back: together they catch an edit that kept size and mtime."""
-    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
-
-
 @dataclass(frozen=True)
 class Summary:
     """What loading the set keeps of a role: enough to list, find and compare it."""

@@ -38,9 +38,9 @@ from jobzone.documents import (
 )
 from jobzone.errors import InputError, UnscorableError
 from jobzone.progress import Notify
-from jobzone.role_cache import RoleCache, StatKey, Summary, stat_key
+from jobzone.role_cache import RoleCache, Summary
 from jobzone.scoring import Score, score
-from jobzone.workspace import Workspace
+from jobzone.workspace import StatKey, Workspace, stat_key
 
 #: How many roles loaded from the cache keep their assessment at once: enough for the few a
 #: check or a page looks at again and again, not so many that 20,000 fill the memory.

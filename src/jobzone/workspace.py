@@ -99,3 +99,14 @@ class Workspace:
             return str(path.relative_to(self.root))
         except ValueError:
             return str(path)
+
+
+#: A file's version, told without reading it (see :func:`stat_key`).
+StatKey = tuple[int, int, int, int]
+
+
+def stat_key(info: os.stat_result) -> StatKey:
+    """What tells a file's version without reading it. jobzone replaces files atomically (a new
+    inode each time), and any write changes the change time, which no tool sets back: together
+    they catch an edit that kept the size and the modification time."""
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)

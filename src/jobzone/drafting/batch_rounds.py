@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -48,8 +48,6 @@ class ApiRounds:
     journal: BatchJournal
     notify: Notify
     sleep: Callable[[float], None]
-    submitted: int = 0
-    polls: int = 0
 
     def answer(self, requests: list[Request]) -> Round:
         ids = [r.custom_id for r in requests]
@@ -70,7 +68,7 @@ class ApiRounds:
     def _submitted(self, record: BatchRecord, requests: list[Request]) -> BatchRecord:
         """The record with its batch created (uploading its input first when needed)."""
         if record.input_file_id is None:
-            text = requests_jsonl(r for r in requests if r.custom_id in set(record.custom_ids))
+            text = requests_jsonl(requests)  # the record is of exactly these requests
             data = text.encode("utf-8")
             # A boundary of the content's own: the same round is the same upload, byte for byte.
             boundary = f"jobzone-{hashlib.sha256(data).hexdigest()[:32]}"
@@ -86,7 +84,6 @@ class ApiRounds:
                 endpoint="/v1/chat/completions",
                 completion_window="24h",
             )
-            self.submitted += 1
             record = self._saved(record, batch)
             self.notify(Notice(self._said(record, f"submitted, {len(record.custom_ids)} requests")))
         return record
@@ -98,7 +95,6 @@ class ApiRounds:
             self.sleep(wait)
             wait = min(wait * 2, LONGEST_POLL)
             batch = self.sdk.batches.retrieve(str(record.batch_id))
-            self.polls += 1
             before = (record.status, record.counts)
             record = self._saved(record, batch)
             if (record.status, record.counts) != before:
@@ -162,7 +158,6 @@ class FileRounds:
     imported_from: str | None = None
     #: How to continue, said once the round is exported.
     continue_with: str = ""
-    exported: list[Path] = field(default_factory=list)
 
     def answer(self, requests: list[Request]) -> Round:
         earlier = self._earlier(requests)
@@ -204,7 +199,6 @@ class FileRounds:
         text = requests_jsonl(requests)
         atomic_write(self.export, text)
         self.journal.new(BatchKind.export, [r.custom_id for r in requests], str(self.export))
-        self.exported.append(self.export)
         raise BatchPendingError(
             f"{len(requests)} requests written to {self.export}; run them (for example "
             f"`vllm run-batch -i {self.export} -o RESULTS --model MODEL`), then "

@@ -22,7 +22,8 @@ FROM_NOTES = 2
 DESCRIPTION_CHARS = 300
 
 
-def _brief(text: str) -> str:
+def brief(text: str) -> str:
+    """An occupation's description cut to :data:`DESCRIPTION_CHARS` at a word."""
     if len(text) <= DESCRIPTION_CHARS:
         return text
     return text[:DESCRIPTION_CHARS].rsplit(" ", 1)[0] + " ..."
@@ -40,7 +41,7 @@ def candidates(title: str, notes: str | None) -> list[dict[str, str]]:
             "code": m.code,
             "title": m.title,
             "matched": f"{m.field}: {m.matched}",
-            "description": _brief(occupation(m.code).description),
+            "description": brief(occupation(m.code).description),
         }
         for m in found
     ]

@@ -116,9 +116,10 @@ def check_title(title: str, *, force: bool = False) -> str:
 
 def find_canonical(canonical: CanonicalSet, title: str) -> CanonicalRole | None:
     """The canonical role this title names (title, alias or slug), making the draft a revision."""
+    key, slug = name_key(title), slugify(title)
     for role in canonical:
-        names = [role.title, *role.assessment.role.aliases]
-        if any(name_key(title) == name_key(name) for name in names) or slugify(title) == role.slug:
+        # Names from the role's summary: reading each assessment would load the whole set.
+        if slug == role.slug or any(key == name_key(n) for n in (role.title, *role.aliases)):
             return role
     return None
 

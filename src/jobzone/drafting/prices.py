@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
-from jobzone.calls import CallRecord, Usage
+from jobzone.calls import CallRecord, Usage, live_and_batched
 from jobzone.documents import parse_yaml, read_yaml
 from jobzone.errors import InputError
 
@@ -79,9 +79,7 @@ class PriceTable:
 
     def cost_of_calls(self, model: str, calls: Sequence[CallRecord]) -> float | None:
         """Estimated cost of ``calls``: those made through a batch at batch prices."""
-        live = sum((c.usage for c in calls if c.batch is None), Usage())
-        batched = sum((c.usage for c in calls if c.batch is not None), Usage())
-        return self.cost(model, live, batched)
+        return self.cost(model, *live_and_batched(calls))
 
 
 def _dollars(usage: Usage, prices: tuple[float, float, float]) -> float:

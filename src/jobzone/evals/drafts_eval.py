@@ -242,7 +242,7 @@ def _case(
             prompt_tokens=usage.prompt_tokens,
             completion_tokens=usage.completion_tokens,
             cached_tokens=usage.cached_tokens,
-            cost_usd=prices.cost(request.model, usage),
+            cost_usd=prices.cost_of_calls(request.model, drafted.calls),
             wall_seconds=round(seconds, 3),
         ),
         draft=drafted.assessment,

@@ -27,12 +27,14 @@ def share(hits: int, total: int) -> float | None:
 
 def exact_agreement(a: Sequence[Hashable], b: Sequence[Hashable]) -> float | None:
     """The share of pairs where both raters gave the same value."""
-    return share(sum(x == y for x, y in zip(a, b, strict=True)), _paired(a, b))
+    total = _paired(a, b)
+    return share(sum(x == y for x, y in zip(a, b, strict=True)), total)
 
 
 def within_one(a: Sequence[int], b: Sequence[int]) -> float | None:
     """The share of pairs at most one point apart."""
-    return share(sum(abs(x - y) <= 1 for x, y in zip(a, b, strict=True)), _paired(a, b))
+    total = _paired(a, b)
+    return share(sum(abs(x - y) <= 1 for x, y in zip(a, b, strict=True)), total)
 
 
 def quadratic_kappa(a: Sequence[int], b: Sequence[int], labels: Sequence[int]) -> float | None:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from jobzone.errors import InputError
 from jobzone.states import Kind, Status
-from jobzone.workspace import NAME_RE, Workspace
+from jobzone.workspace import NAME_RE, Workspace, stat_key
 
 if TYPE_CHECKING:
     from jobzone.drafts import Draft, RowFields
@@ -200,11 +200,9 @@ def rows(workspace: Workspace) -> Listing:
             name = entry.name
             if not name.endswith(".yaml") or not NAME_RE.match(name[:-5]):
                 continue
-            # Drafts are replaced atomically, so each save is a new inode; with the change time
-            # this catches a rewrite of the same size within the file system's time granularity.
             # A link is not followed: reading it below lists it as unreadable, even a dangling one.
             info = entry.stat(follow_symlinks=False)
-            key = _key(info)
+            key = list(stat_key(info))
             row = _cached_row(old.get(name), key)
             if row is not None:
                 fresh[name] = old[name]  # as the index holds it: no need to write it again
@@ -239,13 +237,6 @@ def _folder_checked(workspace: Workspace) -> bool:
     return True
 
 
-def _key(stat: os.stat_result) -> list[int]:
-    """What tells a draft file's version without reading it. Drafts are replaced atomically, so
-    each save is a new inode; with the change time this catches a rewrite of the same size within
-    the file system's time granularity."""
-    return [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
-
-
 def _save_index(workspace: Workspace, entries: dict[str, Any]) -> None:
     from jobzone.documents import atomic_write
 
@@ -265,7 +256,7 @@ def record(workspace: Workspace, draft: Draft) -> None:
     that writes the index folds the log into it."""
     name = f"{draft.id}.yaml"
     try:
-        key = _key((workspace.drafts_dir / name).lstat())
+        key = list(stat_key((workspace.drafts_dir / name).lstat()))
     except OSError:
         return
     line = json.dumps({"name": name, "key": key, "row": Row.of(draft).to_json()})

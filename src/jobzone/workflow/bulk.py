@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
 
-from jobzone.calls import CallRecord, Usage
+from jobzone.calls import CallRecord, Usage, live_and_batched
 from jobzone.drafting.budget import Budget
 from jobzone.drafting.model import Model, ModelChoice, ModelFactory
 from jobzone.drafting.prices import PriceTable
@@ -54,9 +54,7 @@ class SetBudget(Budget):
     @classmethod
     def of(cls, limit: int | None, calls: Sequence[CallRecord]) -> SetBudget:
         """A budget that counts ``calls`` (the set's earlier runs) as spent."""
-        live = sum((c.usage for c in calls if c.batch is None), Usage())
-        batched = sum((c.usage for c in calls if c.batch is not None), Usage())
-        return cls(limit, live, batched)
+        return cls(limit, *live_and_batched(calls))
 
     def settle(self, record: CallRecord) -> None:
         super().settle(record)
@@ -88,10 +86,6 @@ class Outcome(Generic[T]):
     job: Job[T]
     value: T | None = None
     error: JobzoneError | None = None
-
-    @property
-    def started(self) -> bool:
-        return self.value is not None or self.error is not None
 
 
 @dataclass

@@ -362,11 +362,8 @@ def _says(value: object) -> str:
 
 def _line(planned: _Planned, outcome: Outcome[Draft], prices: PriceTable) -> Line:
     entry, run_id = planned.entry, planned.plan.request.id
-    calls = planned.plan.journal.calls()
-    tokens = sum(c.usage.total_tokens for c in calls)
-    cost = prices.cost_of_calls(planned.plan.request.model, calls)
     if outcome.value is not None:
-        draft = outcome.value
+        draft = outcome.value  # its provenance has summed the run's calls already
         return Line(
             entry.line,
             entry.title,
@@ -376,9 +373,12 @@ def _line(planned: _Planned, outcome: Outcome[Draft], prices: PriceTable) -> Lin
             aijri=draft.score.aijri if draft.score else None,
             errors=len(draft.findings.errors),
             warnings=len(draft.findings.warnings),
-            tokens=tokens,
-            cost_usd=cost,
+            tokens=draft.provenance.usage.total_tokens,
+            cost_usd=draft.provenance.cost_usd,
         )
+    calls = planned.plan.journal.calls()
+    tokens = sum(c.usage.total_tokens for c in calls)
+    cost = prices.cost_of_calls(planned.plan.request.model, calls)
     error = outcome.error
     state = State.not_started
     if isinstance(error, NotAJobTitleError):
