@@ -124,6 +124,20 @@ def test_a_corrupt_truncated_or_foreign_cache_is_rebuilt_with_a_notice(
     assert (again.stdout, again.stderr) == (good, "")
 
 
+def test_a_command_that_changes_a_draft_says_it_rebuilt_the_cache(
+    workspace: Path, run_cli: RunCli
+) -> None:
+    make_draft(workspace, "rev-1")
+    run_cli("check", "--json")
+    cache_file(workspace).write_bytes(b"not a database at all\n" * 100)
+
+    result = run_cli("approve", "rev-1", "--reviewer", "alice")
+
+    assert result.exit_code == 0, result.output
+    assert f"rebuilding the role cache {FILE_NAME}: it is unreadable" in result.stderr
+    assert "Traceback" not in result.output
+
+
 def test_a_cache_made_by_another_version_is_emptied_without_a_notice(workspace: Path) -> None:
     ws = Workspace(workspace)
     load_canonical(ws)

@@ -148,11 +148,10 @@ def validate_cmd(target: str, as_json: bool) -> None:
     from jobzone.checking import check
 
     chosen = load_target(target)
-    ws = reading(quiet=as_json).workspace
-    expected = chosen.expected_slug(ws.roles_dir)
-    report = check(
-        chosen.data, load_canonical(ws), expected_slug=expected, subject=chosen.subject
-    ).report
+    wf = reading(quiet=as_json)
+    expected = chosen.expected_slug(wf.workspace.roles_dir)
+    canonical = load_canonical(wf.workspace, wf.notify)
+    report = check(chosen.data, canonical, expected_slug=expected, subject=chosen.subject).report
     if as_json:
         print_json(report.to_dict())
     else:
@@ -194,7 +193,8 @@ def render_cmd(target: str, fmt: str, output: Path | None) -> None:
     from jobzone.rendering import render
 
     chosen = load_target(target)
-    canonical = load_canonical(reading().workspace)
+    wf = reading()
+    canonical = load_canonical(wf.workspace, wf.notify)
     try:
         text = render(_assessment(chosen), canonical, fmt)
     except UnscorableError as exc:

@@ -63,7 +63,7 @@ def commentary_cmd(
     wf = workflow(quiet=as_json)
     if stale:
         wf.recover_if_needed()
-        targets = [role.slug for role, _ in stale_roles(load_canonical(wf.workspace))]
+        targets = [role.slug for role, _ in stale_roles(load_canonical(wf.workspace, wf.notify))]
     else:
         assert target is not None
         targets = [target]

@@ -118,7 +118,8 @@ def suggest_cmd(slugs: tuple[str, ...], limit: int, as_json: bool) -> None:
     from jobzone.canonical import load_canonical
     from jobzone.occupations.suggest import suggest
 
-    canonical = load_canonical(reading(quiet=as_json).workspace)
+    wf = reading(quiet=as_json)
+    canonical = load_canonical(wf.workspace, wf.notify)
     found = suggest((r.assessment for r in canonical), slugs, limit)
     if as_json:
         print_json(

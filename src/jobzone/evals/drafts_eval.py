@@ -113,7 +113,7 @@ def chosen_roles(canonical: CanonicalSet, slugs: list[str]) -> list[str]:
 
 def start(wf: Workflow, slugs: list[str], options: DraftsOptions) -> tuple[EvalRun, Model]:
     """A new run over the roles named (else every canonical role), and its model."""
-    canonical = load_canonical(wf.workspace)
+    canonical = load_canonical(wf.workspace, wf.notify)
     for problem in canonical.unreadable:  # left out, and said, never silently
         wf.notify(Notice(f"not evaluated, the role file cannot be read: {problem.message}"))
     chosen = chosen_roles(canonical, slugs)
@@ -146,7 +146,7 @@ def execute(
 ) -> list[DraftCase]:
     """Draft and compare every case not finished yet; every case's result, in order. A stop
     (budget, failed call, Ctrl-C) keeps what was paid for and says how to continue."""
-    canonical = load_canonical(wf.workspace)
+    canonical = load_canonical(wf.workspace, wf.notify)
     table = PriceTable.load(prices)
     budget = Budget(budget_tokens, used=run.used_tokens())
     cases: list[DraftCase] = []

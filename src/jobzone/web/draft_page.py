@@ -422,7 +422,7 @@ def build(wf: Workflow, draft_id: str, *, whole: bool = True) -> DraftView:
     draft = load_draft(wf.workspace, draft_id)
     data = draft.assessment
     # The canonical set, read once, and only if some part of the page needs it.
-    canonical = cache(lambda: load_canonical(wf.workspace))
+    canonical = cache(lambda: load_canonical(wf.workspace, wf.notify))
     assessment = _parsed(data)
     found, note = _labels(assessment)
     opinions = found.tasks if found is not None else ()

@@ -74,11 +74,13 @@ class Session:
     """What a change sees while it holds the lock."""
 
     workspace: Workspace
+    #: Hears what the change should tell its user on the way (a role cache rebuilt).
+    notify: Notify = ignore
 
     @cached_property
     def canonical(self) -> CanonicalSet:
         """The canonical set as it is now, loaded once per change."""
-        return load_canonical(self.workspace)
+        return load_canonical(self.workspace, self.notify)
 
     def write(self, path: Path, text: str) -> None:
         """Replace a file of the workspace atomically (never through a link)."""
@@ -183,7 +185,7 @@ def session(workspace: Workspace, notify: Notify = ignore) -> Iterator[Session]:
     from jobzone.workflow.promotion import recover
 
     with workspace_lock(workspace):
-        current = Session(workspace)
+        current = Session(workspace, notify)
         said = recover(current)
         if said:
             notify(Notice(said))
