@@ -128,6 +128,9 @@ def yaml_document(draw: st.DrawFn) -> str:
 @example("on: 1\n")
 @example("a:\n  09\n")
 @example("a: [0o17]\n")
+@example("'on': 1\n")
+@example("'on': 1\nx: \"on: 2\"\n")
+@example("? on # the colon comes later\n: 1\nx: \"'on': y\"\n")
 def test_the_fast_reading_is_pyyamls_or_none(text: str) -> None:
     try:
         expected: Any = yaml.load(text, Loader=yaml.CSafeLoader)
@@ -136,6 +139,23 @@ def test_the_fast_reading_is_pyyamls_or_none(text: str) -> None:
     got = fast_load(text)
     if got is not None:  # compared by repr: nan is not equal to itself, and types count
         assert repr(got) == repr(expected)
+
+
+def test_a_key_only_ever_written_quoted_takes_the_fast_path() -> None:
+    text = "override:\n  by: ann\n  'on': 2026-04-26\n"
+    assert fast_load(text) == {"override": {"by": "ann", "on": dt.date(2026, 4, 26)}}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "'on': 1\nb: |\n  based on: what we saw\n",  # written plain too, in a text
+        "'on': 1\n? on\n: 2\n",  # an explicit key
+        '"on": 1\nx: {on: 2}\n',  # plain in a flow mapping
+    ],
+)
+def test_a_quoted_key_that_may_also_stand_plain_is_left_to_pyyaml(text: str) -> None:
+    assert fast_load(text) is None
 
 
 @pytest.mark.parametrize(

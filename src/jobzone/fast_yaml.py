@@ -47,6 +47,8 @@ _NUMBER = r"[-+]?(?:0[0-9_oO]|[0-9][0-9_.]*[_eE]|\.[0-9_]+[eE])[0-9_.eE+-]*(?![^
 _RISKY_NUMBERS = tuple(
     re.compile(start + _NUMBER) for start in (": +", "- +", "\n[ \t]+", "[\\[{,] *")
 )
+#: An explicit key's mark (``? key``): at a line's start, after a space or a flow mark.
+_EXPLICIT_KEY = re.compile(r"(?:^|[\s\[{,])\?(?:\s|$)")
 #: A flow collection with something in it (``[]`` and ``{}`` are empty).
 _FLOW = re.compile(r"[\[{][^\]}]")
 #: Characters YAML forbids (PyYAML refuses them: its ``Reader.NON_PRINTABLE``, whose pattern
@@ -103,8 +105,11 @@ def _agree(root: dict[Any, Any], text: str) -> bool:
             return False
         if type(node) is dict:
             for key in node:
-                # jobzone's keys are names: anything else (``on:``, ``1:``) is left to PyYAML.
-                if key not in _TEXT_KEYS and not (type(key) is str and _key_is_text(key)):
+                # jobzone's keys are names, some quoted (``'on':``); anything else (a plain
+                # ``on:``, ``1:``) is left to PyYAML.
+                if key not in _TEXT_KEYS and not (
+                    type(key) is str and (_key_is_text(key) or _only_quoted(key, text))
+                ):
                     return False
             items: Any = node.items()
         else:
@@ -163,6 +168,19 @@ def _key_is_text(key: str) -> bool:
     if len(_TEXT_KEYS) < 10_000:  # a hostile file's million keys are not all remembered
         _TEXT_KEYS.add(key)
     return True
+
+
+def _only_quoted(key: str, text: str) -> bool:
+    """Whether the key ``key``, which PyYAML would read as something else if it were plain
+    (``on`` is true to it), is written quoted in ``text`` and nowhere plain: both readers then
+    read it as text. jobzone quotes the override's ``'on':``, which a role with an override has.
+    Anything that looks like the key before a colon (``based on: the``), and any explicit key
+    (``? on``, whose colon may come after a comment), declines."""
+    if f"'{key}':" not in text and f'"{key}":' not in text:
+        return False
+    if _EXPLICIT_KEY.search(text):
+        return False
+    return re.search(rf"(?<![\w'\"]){re.escape(key)}\s*:", text) is None
 
 
 def _tag(value: str) -> str:
