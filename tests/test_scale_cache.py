@@ -161,6 +161,19 @@ def test_a_cache_folder_that_is_a_link_is_not_used(
     assert [n.text.split(":")[0] for n in heard] == ["role cache not used"]
 
 
+def test_a_cached_row_of_the_wrong_types_is_passed_over_and_its_file_read(
+    workspace: Path,
+) -> None:
+    ws = Workspace(workspace)
+    load_canonical(ws)
+    with sqlite3.connect(cache_file(workspace)) as db:  # another program's numbers for texts
+        db.execute("UPDATE roles SET title = 42, task_words = x'00'")
+        db.execute("UPDATE files SET size = 'large'")
+    [role] = list(load_canonical(ws))
+    assert role.slug == SEED_SLUG and isinstance(role.title, str) and role.title != "42"
+    assert role.profile.task_words  # read from the file, not the damaged row
+
+
 def test_a_role_read_from_the_cache_is_the_role_read_from_its_file(workspace: Path) -> None:
     ws = Workspace(workspace)
     from jobzone.canonical import load_role
