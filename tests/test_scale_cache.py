@@ -146,7 +146,7 @@ def test_a_cache_made_by_another_version_is_emptied_without_a_notice(workspace: 
     heard: list[Notice] = []
     roles = load_canonical(ws, heard.append)
     assert [r.slug for r in roles] == [SEED_SLUG] and heard == []
-    assert RoleCache(ws).hashes()  # refilled
+    assert RoleCache(ws).known_files()  # refilled
 
 
 def test_a_cache_folder_that_is_a_link_is_not_used(
@@ -172,6 +172,24 @@ def test_a_cached_row_of_the_wrong_types_is_passed_over_and_its_file_read(
     [role] = list(load_canonical(ws))
     assert role.slug == SEED_SLUG and isinstance(role.title, str) and role.title != "42"
     assert role.profile.task_words  # read from the file, not the damaged row
+
+
+def test_a_renamed_role_file_is_known_by_its_bytes_and_not_parsed_again(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from jobzone import role_loading
+
+    ws = Workspace(workspace)
+    load_canonical(ws)
+    role_file(workspace).rename(workspace / "roles" / "renamed.yaml")
+
+    def parse_again(*args: object) -> None:
+        raise AssertionError("a file whose bytes the cache knows was parsed again")
+
+    monkeypatch.setattr(role_loading, "_parse_role", parse_again)
+    [role] = list(load_canonical(ws))
+    assert role.path.name == "renamed.yaml" and role.slug == SEED_SLUG
+    assert set(RoleCache(ws).known_files()) == {"renamed.yaml"}
 
 
 def test_a_role_read_from_the_cache_is_the_role_read_from_its_file(workspace: Path) -> None:

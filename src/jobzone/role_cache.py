@@ -65,15 +65,20 @@ CREATE TABLE check_lines(
 # SQLite keeps whatever type a value was written with, whatever its column says: a row some
 # other program wrote with a number for a text is passed over here (its file is read again)
 # rather than converted in Python, which would cost a third of reading 20,000 summaries.
-_FILES_QUERY = """
-SELECT name, size, mtime_ns, ctime_ns, ino, sha256 FROM files
-WHERE typeof(name) = 'text' AND typeof(size) = 'integer' AND typeof(mtime_ns) = 'integer'
-  AND typeof(ctime_ns) = 'integer' AND typeof(ino) = 'integer' AND typeof(sha256) = 'text'
+_TEXTS = """typeof(r.sha256) = 'text' AND typeof(r.slug) = 'text' AND typeof(r.title) = 'text'
+  AND typeof(r.aliases) = 'text' AND typeof(r.title_words) = 'text'
+  AND typeof(r.task_words) = 'text'"""
+_SUMMARIES_QUERY = f"""
+SELECT r.sha256, r.slug, r.title, r.aliases, r.title_words, r.task_words FROM roles r
+WHERE {_TEXTS}
 """
-_SUMMARIES_QUERY = """
-SELECT sha256, slug, title, aliases, title_words, task_words FROM roles
-WHERE typeof(sha256) = 'text' AND typeof(slug) = 'text' AND typeof(title) = 'text'
-  AND typeof(aliases) = 'text' AND typeof(title_words) = 'text' AND typeof(task_words) = 'text'
+_KNOWN_FILES_QUERY = f"""
+SELECT f.name, f.size, f.mtime_ns, f.ctime_ns, f.ino,
+       r.sha256, r.slug, r.title, r.aliases, r.title_words, r.task_words
+FROM files f JOIN roles r ON r.sha256 = f.sha256
+WHERE typeof(f.name) = 'text' AND typeof(f.size) = 'integer'
+  AND typeof(f.mtime_ns) = 'integer' AND typeof(f.ctime_ns) = 'integer'
+  AND typeof(f.ino) = 'integer' AND {_TEXTS}
 """
 
 #: Connections a forked process inherited: kept so that they are never closed there.
@@ -233,12 +238,15 @@ class RoleCache:
             self._db = self._open()
             return []
 
-    def hashes(self) -> dict[str, tuple[StatKey, str]]:
-        """Each file name's stat key when it was hashed, and its hash."""
-        rows = self._rows(_FILES_QUERY)
-        return {r[0]: (r[1:5], r[5]) for r in rows}  # type: ignore[misc]
+    def known_files(self) -> dict[str, tuple[StatKey, Summary]]:
+        """Each file name's stat key when it was hashed, and the summary of the role its bytes
+        hold: one query and one table, what loading a set of 20,000 unchanged roles reads."""
+        make = Summary._make
+        return {r[0]: (r[1:5], make(r[5:])) for r in self._rows(_KNOWN_FILES_QUERY)}  # type: ignore[misc]
 
     def summaries(self) -> dict[str, Summary]:
+        """Every role kept, by the hash of its file's bytes (for files renamed, copied or
+        hashed again)."""
         make = Summary._make
         return {r[0]: make(r) for r in self._rows(_SUMMARIES_QUERY)}  # type: ignore[misc]
 

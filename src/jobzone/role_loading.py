@@ -85,9 +85,10 @@ def load_set(workspace: Workspace, notify: Notify, *, verify: bool = False) -> C
     with _collection_paused():
         cache = RoleCache(workspace, notify)
         store = CachedRoles(cache, workspace.root)
-        known = cache.hashes()
-        summaries = cache.summaries()
+        known = cache.known_files()
+        by_hash: dict[str, Summary] | None = None  # every kept role, read only if one is needed
         hashes: dict[str, tuple[StatKey, str]] = {}
+        changed = False  # whether any file's name, stat or hash differs from what was recorded
         # Each file's role or problem, in order; None where its bytes are new (parsed below).
         found: list[CanonicalRole | InputError | None] = []
         new: list[_New] = []
@@ -97,8 +98,8 @@ def load_set(workspace: Workspace, notify: Notify, *, verify: bool = False) -> C
                 continue
             key = stat_key(info)
             remembered = known.get(name)
-            sha = remembered[1] if remembered and remembered[0] == key and not verify else None
-            if sha is None or sha not in summaries:
+            summary = remembered[1] if remembered and remembered[0] == key and not verify else None
+            if summary is None:
                 path = Path(where)
                 try:
                     data = read_bytes_unlinked(path)  # roles/ was checked for links
@@ -106,12 +107,20 @@ def load_set(workspace: Workspace, notify: Notify, *, verify: bool = False) -> C
                     found.append(exc)
                     continue
                 sha = hashlib.sha256(data).hexdigest()
-                if sha not in summaries:
+                changed = changed or not remembered or remembered[0] != key
+                if remembered and remembered[1].sha256 == sha:
+                    summary = remembered[1]
+                else:
+                    changed = True
+                    if by_hash is None:
+                        by_hash = cache.summaries()
+                    summary = by_hash.get(sha)
+                if summary is None:
                     new.append(_New(len(found), path, key))
                     found.append(None)
                     continue
-            hashes[name] = (key, sha)
-            found.append(CanonicalRole(where, summary=summaries[sha], store=store))
+            hashes[name] = (key, summary.sha256)
+            found.append(CanonicalRole(where, summary=summary, store=store))
         for item, outcome in zip(new, _parse_all(new, cache, store), strict=True):
             if isinstance(outcome, InputError):
                 found[item.index] = outcome
@@ -124,7 +133,7 @@ def load_set(workspace: Workspace, notify: Notify, *, verify: bool = False) -> C
                 found[item.index] = CanonicalRole(
                     item.path, score=scored, summary=summary, store=store
                 )
-        if hashes != known:
+        if changed or len(hashes) != len(known):
             cache.record_files(hashes)
     roles = [role for role in found if isinstance(role, CanonicalRole)]
     return CanonicalSet.of(roles, tuple(p for p in found if isinstance(p, InputError)))
