@@ -89,6 +89,11 @@ class CanonicalRole:
         return self._score
 
     @property
+    def summary(self) -> Summary | None:
+        """What the role cache keeps at hand of this role, when it was loaded through it."""
+        return self._summary
+
+    @property
     def slug(self) -> str:
         return self._summary.slug if self._summary else self.assessment.slug
 
@@ -140,18 +145,66 @@ def profile_of(assessment: Assessment) -> Profile:
     )
 
 
+#: The hashes of the roles whose title has any of some words (the role cache's look-up), or None
+#: where that cannot be told for every role.
+Titled = Callable[[frozenset[str]], "set[str] | None"]
+
+
 @dataclass
 class _Roles:
     """The loaded roles, shared by every view of one canonical set."""
 
     by_slug: dict[str, CanonicalRole] = field(default_factory=dict)
     tables: dict[Callable[..., object], object] = field(default_factory=dict)
+    #: Set where every role was loaded from the role cache, which then answers which roles share
+    #: a title word with a look-up: a command that looks up a few roles (approve, draft, the
+    #: review page) indexes only those, not all 20,000.
+    titled: Titled | None = None
+    #: Roles indexed by such look-ups so far: once they add up to half the set, the whole set is
+    #: indexed instead (a check looks up every role).
+    _indexed: int = 0
 
     @cached_property
     def index(self) -> SimilarityIndex:
         index = SimilarityIndex()
         for role in self.by_slug.values():
             role.index_into(index)
+        return index
+
+    @cached_property
+    def _by_hash(self) -> dict[str, CanonicalRole] | None:
+        """Every role by its file's hash, or None unless each was loaded by its summary."""
+        by_hash = {}
+        for role in self.by_slug.values():
+            if role.summary is None:
+                return None
+            by_hash[role.summary.sha256] = role
+        return by_hash
+
+    def ranked(
+        self, profile: Profile, exclude: frozenset[str], limit: int
+    ) -> list[tuple[str, float]]:
+        """:meth:`SimilarityIndex.ranked` over every role."""
+        few = None
+        if "index" not in self.__dict__ and self._indexed < len(self.by_slug) // 2:
+            few = self._sharing_a_title_word(profile.title_words)
+        return (few or self.index).ranked(profile, exclude=exclude, limit=limit)
+
+    def _sharing_a_title_word(self, words: frozenset[str]) -> SimilarityIndex | None:
+        """An index of the roles whose title shares a word with ``words``, or None where the role
+        cache cannot tell which. A look-up ranks no other role (it compares only candidates
+        sharing a title word) and sees these exactly as the whole index would, so it ranks
+        them alike."""
+        by_hash = self._by_hash if self.titled is not None else None
+        found = self.titled(words) if self.titled is not None and by_hash is not None else None
+        if found is None or by_hash is None:
+            return None
+        index = SimilarityIndex()
+        for sha in found:
+            role = by_hash.get(sha)
+            if role is not None and self.by_slug.get(role.slug) is role:
+                role.index_into(index)
+        self._indexed += len(found) + 1
         return index
 
 
@@ -165,9 +218,16 @@ class CanonicalSet:
 
     @classmethod
     def of(
-        cls, roles: list[CanonicalRole], unreadable: tuple[InputError, ...] = ()
+        cls,
+        roles: list[CanonicalRole],
+        unreadable: tuple[InputError, ...] = (),
+        *,
+        titled: Titled | None = None,
     ) -> CanonicalSet:
-        return cls(shared=_Roles({r.slug: r for r in roles}), unreadable=unreadable)
+        """The set of ``roles``; ``titled``: the role cache's look-up of the roles sharing a title
+        word, where it knows every one of them."""
+        shared = _Roles({r.slug: r for r in roles}, titled=titled)
+        return cls(shared=shared, unreadable=unreadable)
 
     def __iter__(self) -> Iterator[CanonicalRole]:
         return (r for s, r in self.shared.by_slug.items() if s not in self.excluded)
@@ -197,7 +257,7 @@ class CanonicalSet:
 
     def most_similar(self, profile: Profile, limit: int = 3) -> list[tuple[CanonicalRole, float]]:
         """The roles most like ``profile``, most similar first, with their similarity."""
-        ranked = self.shared.index.ranked(profile, exclude=self.excluded, limit=limit)
+        ranked = self.shared.ranked(profile, self.excluded, limit)
         return [(self.shared.by_slug[slug], sim) for slug, sim in ranked]
 
 

@@ -9,6 +9,8 @@ by the SHA-256 of its bytes:
   loading the set needs of a role (:class:`~jobzone.canonical.CanonicalRole` reads the rest when
   asked);
 - the validated assessment as JSON, which pydantic reads back far faster than YAML;
+- the words of its title, indexed, so that a look-up of the roles most like a title reads only
+  those sharing a word with it instead of indexing the whole set;
 
 and for each file name, the ``stat`` of the file when it was hashed (size, modification and change
 times, inode), so a reader that may trust ``stat`` as git does need not hash the file again.
@@ -28,7 +30,7 @@ import hashlib
 import os
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
@@ -41,7 +43,7 @@ FILE_NAME = "roles.sqlite3"
 #: Marks the database as jobzone's (``PRAGMA application_id``): "jobz".
 APPLICATION_ID = 0x6A6F627A
 #: Bumped whenever the tables change.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 #: How long a reader or writer waits for another process's write to end.
 BUSY_SECONDS = 5.0
 
@@ -55,6 +57,9 @@ CREATE TABLE roles(
     sha256 TEXT PRIMARY KEY, slug TEXT NOT NULL, title TEXT NOT NULL, aliases TEXT NOT NULL,
     title_words TEXT NOT NULL, task_words TEXT NOT NULL, assessment TEXT NOT NULL
 );
+CREATE TABLE title_words(
+    word TEXT NOT NULL, sha256 TEXT NOT NULL, PRIMARY KEY (word, sha256)
+) WITHOUT ROWID;
 CREATE TABLE checks(digest TEXT PRIMARY KEY, count INTEGER, failed INTEGER);
 CREATE TABLE check_lines(
     digest TEXT NOT NULL, position INTEGER NOT NULL, line TEXT NOT NULL,
@@ -250,6 +255,24 @@ class RoleCache:
         make = Summary._make
         return {r[0]: make(r) for r in self._rows(_SUMMARIES_QUERY)}  # type: ignore[misc]
 
+    def titled(self, words: Collection[str]) -> set[str] | None:
+        """The hashes of the roles kept whose title has any of ``words``; None where the cache
+        cannot say for every role of this command (it failed to keep one, or to be read)."""
+        if not words:
+            return set()
+        if self._db is None or self._broken:
+            return None
+        marks = ", ".join("?" * len(words))
+        try:
+            with self._lock:
+                rows = self._db.execute(
+                    f"SELECT DISTINCT sha256 FROM title_words WHERE word IN ({marks})",
+                    tuple(words),
+                ).fetchall()
+        except sqlite3.Error:
+            return None
+        return {str(sha) for (sha,) in rows}
+
     def assessment_json(self, sha256: str) -> str | None:
         rows = self._rows("SELECT assessment FROM roles WHERE sha256 = ?", (sha256,))
         return str(rows[0][0]) if rows else None
@@ -316,15 +339,21 @@ class RoleCache:
             self._give_up(exc)
 
     def keep_roles(self, summaries: Iterable[tuple[Summary, str]]) -> None:
-        """Keep new roles: each one's summary and validated assessment (JSON)."""
+        """Keep new roles: each one's summary, its title's words and validated assessment (JSON),
+        in one transaction (a role is kept with its words or not at all)."""
+        kept = list(summaries)
         with self._writing() as db:
             if db is not None:
                 db.executemany(
                     "INSERT OR REPLACE INTO roles VALUES (?, ?, ?, ?, ?, ?, ?)",
                     (
                         (s.sha256, s.slug, s.title, s.aliases, s.title_words, s.task_words, data)
-                        for s, data in summaries
+                        for s, data in kept
                     ),
+                )
+                db.executemany(
+                    "INSERT OR IGNORE INTO title_words VALUES (?, ?)",
+                    ((word, s.sha256) for s, _ in kept for word in set(s.title_words.split())),
                 )
 
     def record_files(self, files: dict[str, tuple[StatKey, str]]) -> None:
@@ -339,6 +368,7 @@ class RoleCache:
                 ((name, *key, sha) for name, (key, sha) in files.items()),
             )
             db.execute("DELETE FROM roles WHERE sha256 NOT IN (SELECT sha256 FROM files)")
+            db.execute("DELETE FROM title_words WHERE sha256 NOT IN (SELECT sha256 FROM files)")
 
     def record_check(self, digest: str, failed: bool, count: int, lines: Iterable[str]) -> None:
         """Keep the check of the set ``digest`` (the last one only): whether a role had errors,

@@ -135,8 +135,12 @@ def load_set(workspace: Workspace, notify: Notify, *, verify: bool = False) -> C
                 )
         if changed or len(hashes) != len(known):
             cache.record_files(hashes)
+        # The cache answers for every role it kept in this process; a forked child's writes
+        # are not seen here, so after a split parse the whole set is indexed as before.
+        answers = cache.usable and not forking.worth_splitting(len(new))
     roles = [role for role in found if isinstance(role, CanonicalRole)]
-    return CanonicalSet.of(roles, tuple(p for p in found if isinstance(p, InputError)))
+    unreadable = tuple(p for p in found if isinstance(p, InputError))
+    return CanonicalSet.of(roles, unreadable, titled=cache.titled if answers else None)
 
 
 def _whole(path: Path, root: Path) -> CanonicalRole | InputError:
