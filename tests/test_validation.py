@@ -22,7 +22,14 @@ from jobzone.canonical import CanonicalRole, CanonicalSet
 from jobzone.checking import check as check_data
 from jobzone.drafting.assemble import empty_commentary
 from jobzone.errors import UnscorableError
-from jobzone.figures import basis_of
+from jobzone.figures import (
+    RoleFingerprints,
+    basis_of,
+    role_fingerprint,
+    role_fingerprints,
+    stale_reasons,
+)
+from jobzone.occupations import crosscheck
 from jobzone.scoring import score
 from jobzone.validation import Report, Severity, validate
 from jobzone.validation.claims import RoleNames
@@ -711,6 +718,51 @@ def test_canonical_names_are_built_once_per_loaded_set() -> None:
     names = full.without(DEVOPS.slug).table(RoleNames.of)
     assert names is full.without(TWIN.slug).table(RoleNames.of)
     assert canonical(DEVOPS, TWIN).table(RoleNames.of) is not names
+
+
+def test_role_fingerprints_are_kept_per_set_and_served_only_for_the_roles_a_view_holds() -> None:
+    full = canonical(DEVOPS, TWIN)
+    both = [DEVOPS.slug, TWIN.slug]
+    assert role_fingerprints(both, full) == {
+        DEVOPS.slug: role_fingerprint(DEVOPS),
+        TWIN.slug: role_fingerprint(TWIN),
+    }
+    assert full.without(TWIN.slug).table(RoleFingerprints) is full.table(RoleFingerprints)
+    # Fingerprinted for the whole set above, the twin is still absent from the view without it.
+    assert role_fingerprints(both, full.without(TWIN.slug)) == {
+        DEVOPS.slug: role_fingerprint(DEVOPS)
+    }
+    # Another loaded set keeps its own: a role of the same slug there may score otherwise.
+    near = role_fingerprints([TWIN.slug], canonical(DEVOPS, NEAR_TWIN))
+    assert near == {TWIN.slug: role_fingerprint(NEAR_TWIN)} != {TWIN.slug: role_fingerprint(TWIN)}
+
+
+def test_a_named_role_a_view_excludes_is_stale_there_after_the_set_fingerprinted_it() -> None:
+    data = seed()
+    data["commentary"]["outlook"] += (
+        f" Compare {{{{ role:{DEVOPS.slug} }}}} and {{{{ role:{TWIN.slug} }}}}."
+    )
+    assessment = Assessment.model_validate(data)
+    scored = score(assessment)
+    full = canonical(DEVOPS, TWIN)
+    commentary = assessment.commentary.model_copy(
+        update={"written_against": basis_of(assessment.commentary, scored, full)}
+    )
+
+    assert stale_reasons(commentary, scored, full) == []
+    assert stale_reasons(commentary, scored, full.without(TWIN.slug)) == [
+        f"{TWIN.slug} changed or left the canonical set since it was written"
+    ]
+
+
+def test_a_role_citing_no_onet_task_is_checked_without_opening_the_onet_index(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def unwanted() -> None:
+        raise AssertionError("the O*NET index was opened for a role that cites no task")
+
+    monkeypatch.setattr(crosscheck, "default_index", unwanted)
+    assert codes(check(seed())) == set()
 
 
 def test_an_unwritten_commentary_is_one_finding_not_one_per_section() -> None:

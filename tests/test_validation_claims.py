@@ -9,12 +9,13 @@ Engineer built in test_validation scores 9.4, 33.2 points below the seed.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
 
 from jobzone.validation import Finding
-from jobzone.validation.claims import Figure, Masked
+from jobzone.validation.claims import Figure, Masked, has_digit
 
 from .test_validation import DEVOPS, check, override, seed
 
@@ -222,3 +223,22 @@ def test_masking_keeps_references_out_of_reach_and_restores_them() -> None:
     assert masked.unmask(masked.text) == masked.originals[0] + " then " + masked.originals[1] + (
         " and " + masked.originals[2]
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "no number here",
+        "in 2028",
+        "Arabic-Indic three: \u0663",
+        "fullwidth three: \uff13",
+        "a masked reference \ue000 alone",
+        "a masked reference \ue000 and 7",
+        "superscript two \u00b2 is no decimal digit",
+    ],
+)
+def test_has_digit_answers_as_the_digit_pattern_does(text: str) -> None:
+    """The quick test that lets prose without numbers skip the finders matches what ``\\d``
+    matches, in ASCII prose and outside it."""
+    assert has_digit(text) is (re.search(r"\d", text) is not None)

@@ -10,8 +10,9 @@ the validator rejects references it cannot resolve and literal figures that disa
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -76,8 +77,11 @@ class Reference:
         return self.role_slug is not None
 
 
+@lru_cache(maxsize=8192)
 def parse_reference(inner: str) -> Reference | None:
-    """The reference written as ``{{ inner }}``, or None when it is not one jobzone knows."""
+    """The reference written as ``{{ inner }}``, or None when it is not one jobzone knows.
+    Remembered (a Reference is immutable): a set's texts name the same figures and roles over
+    and over, and the validator, the claim reader and the renderer each parse them."""
     if inner in FIGURES:
         return Reference(raw=inner, name=inner)
     match = _ROLE_REF_RE.match(inner)
@@ -102,12 +106,24 @@ def sections(commentary: Commentary) -> Iterator[tuple[str, str]]:
     yield "commentary.timeline", commentary.timeline
 
 
+def written_references(text: str) -> tuple[tuple[str, Reference | None], ...]:
+    """Each ``{{ ... }}`` of ``text`` as written, with the reference it is (None: not one jobzone
+    knows), in order. A text without ``{{`` has none, and most prose is such a text."""
+    if "{{" not in text:
+        return ()
+    return tuple((m.group(0), parse_reference(m.group(1))) for m in REFERENCE_RE.finditer(text))
+
+
 def referenced_roles(commentary: Commentary) -> set[str]:
     """Slugs of the canonical roles the commentary names, by reference or under look-next."""
-    slugs = {item.slug for item in commentary.where_to_look_next}
-    for _, text in sections(commentary):
-        for match in REFERENCE_RE.finditer(text):
-            ref = parse_reference(match.group(1))
-            if ref is not None and ref.role_slug is not None:
-                slugs.add(ref.role_slug)
+    found = (ref for _, text in sections(commentary) for _, ref in written_references(text))
+    return roles_named(commentary.where_to_look_next, found)
+
+
+def roles_named(look_next: Iterable[LookNext], references: Iterable[Reference | None]) -> set[str]:
+    """Slugs of the roles named under look-next or by ``references`` (None: an unknown one)."""
+    slugs = {item.slug for item in look_next}
+    slugs.update(
+        ref.role_slug for ref in references if ref is not None and ref.role_slug is not None
+    )
     return slugs

@@ -7,6 +7,7 @@ validator checks references and literal figures against it, so both read the sam
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -85,27 +86,63 @@ def role_fingerprint(role: CanonicalRole) -> str:
     return content_hash([role.title, str(s.shown_aijri), s.zone, s.sub_label])[:16]
 
 
-def basis_of(commentary: Commentary, score: Score, canonical: CanonicalSet) -> Basis:
-    """The fingerprints of the figures ``commentary`` is written against, as of now."""
-    roles = {}
-    for slug in sorted(referenced_roles(commentary)):
+class RoleFingerprints:
+    """The fingerprints of a loaded set's roles, each computed when first asked for and kept
+    for every view of the set (:meth:`CanonicalSet.table`): checking a set fingerprints the
+    roles its commentaries name, and they name the same roles over and over. A view is asked
+    only for the roles it holds, so it never serves one it excludes."""
+
+    def __init__(self, roles: Iterable[CanonicalRole]) -> None:
+        # Built empty, ``roles`` unread: a set is fingerprinted only as far as commentaries name it.
+        self._known: dict[CanonicalRole, str] = {}
+
+    def of(self, role: CanonicalRole) -> str:
+        known = self._known.get(role)
+        if known is None:
+            known = self._known[role] = role_fingerprint(role)
+        return known
+
+
+def role_fingerprints(slugs: Iterable[str], canonical: CanonicalSet) -> dict[str, str]:
+    """The fingerprint of each role of ``slugs`` that ``canonical`` holds, by slug in order."""
+    fingerprints = canonical.table(RoleFingerprints)
+    found = {}
+    for slug in sorted(slugs):
         role = canonical.get(slug)
         if role is not None:
-            roles[slug] = role_fingerprint(role)
-    return Basis(score=content_hash(shown_figures(score))[:16], roles=roles)
+            found[slug] = fingerprints.of(role)
+    return found
 
 
-def stale_reasons(commentary: Commentary, score: Score, canonical: CanonicalSet) -> list[str]:
-    """Why the commentary no longer matches the figures it was written against (empty: fresh)."""
+def score_fingerprint(score: Score) -> str:
+    """What the commentary's own figures depend on: every figure of the role as shown."""
+    return content_hash(shown_figures(score))[:16]
+
+
+def basis_of(commentary: Commentary, score: Score, canonical: CanonicalSet) -> Basis:
+    """The fingerprints of the figures ``commentary`` is written against, as of now."""
+    roles = role_fingerprints(referenced_roles(commentary), canonical)
+    return Basis(score=score_fingerprint(score), roles=roles)
+
+
+def stale_reasons(
+    commentary: Commentary,
+    score: Score,
+    canonical: CanonicalSet,
+    *,
+    named: Iterable[str] | None = None,
+) -> list[str]:
+    """Why the commentary no longer matches the figures it was written against (empty: fresh).
+    ``named``: the roles it names (:func:`referenced_roles`), when the caller has them at hand."""
     recorded = commentary.written_against
     if recorded is None:
         return ["it records no figures it was written against"]
-    now = basis_of(commentary, score, canonical)
+    roles = role_fingerprints(referenced_roles(commentary) if named is None else named, canonical)
     reasons = []
-    if recorded.score != now.score:
+    if recorded.score != score_fingerprint(score):
         reasons.append("the role's scores changed since it was written")
-    for slug in sorted(set(recorded.roles) | set(now.roles)):
-        if recorded.roles.get(slug) != now.roles.get(slug):
+    for slug in sorted(set(recorded.roles) | set(roles)):
+        if recorded.roles.get(slug) != roles.get(slug):
             reasons.append(f"{slug} changed or left the canonical set since it was written")
     return reasons
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from functools import cached_property
+from functools import cache, cached_property
 
 from pydantic import BaseModel, ConfigDict
 
@@ -24,9 +24,20 @@ SPLIT_ORDER = (Impact.displacement, Impact.augmentation, Impact.not_involved)
 
 def round_half_up(value: Fraction, decimals: int) -> Decimal:
     """``value`` rounded half away from zero to ``decimals`` places, exactly."""
-    quantum = Decimal(1).scaleb(-decimals)
     exact = Decimal(value.numerator) / Decimal(value.denominator)
-    return exact.quantize(quantum, rounding=ROUND_HALF_UP)
+    return exact.quantize(_quantum(decimals), rounding=ROUND_HALF_UP)
+
+
+@cache
+def _quantum(decimals: int) -> Decimal:
+    """One unit of the last of ``decimals`` places: made once, as every figure shown needs it."""
+    return Decimal(1).scaleb(-decimals)
+
+
+@cache
+def _shown_threshold(threshold: Fraction, decimals: int) -> Decimal:
+    """A zone's threshold at display precision: the same few for every score."""
+    return round_half_up(threshold, decimals)
 
 
 @dataclass(frozen=True)
@@ -120,7 +131,7 @@ class Score:
     def distance_to(self, zone: str) -> Decimal:
         """Points between the shown aijri and the lower threshold of ``zone`` (always >= 0)."""
         threshold = next(z.min for z in self.rubric.zones if z.name == zone)
-        shown_threshold = round_half_up(threshold, self.rubric.display.aijri_decimals)
+        shown_threshold = _shown_threshold(threshold, self.rubric.display.aijri_decimals)
         return abs(shown_threshold - self.shown_aijri)
 
     def _sub_label(self, zone: str) -> str:
@@ -205,8 +216,9 @@ class ShownScore(BaseModel):
 
 def zone_of(rubric: Rubric, shown_aijri: Decimal) -> str:
     """The zone of an aijri already rounded to display precision."""
+    exact = Fraction(shown_aijri)
     for zone in rubric.zones:
-        if Fraction(shown_aijri) >= zone.min:
+        if exact >= zone.min:
             return zone.name
     return rubric.zones[-1].name
 

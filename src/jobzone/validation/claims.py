@@ -107,6 +107,8 @@ _SHARE_RE = re.compile(
     re.IGNORECASE,
 )
 _DIGIT_RE = re.compile(r"\d")
+#: In an ASCII text, the only characters ``\d`` matches.
+_ASCII_DIGITS = "0123456789"
 _NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 
 
@@ -148,6 +150,14 @@ _TOTALS = (
     _total(r"growth", "growth", signed_only=True),
     _total(r"raw(?:\s+(?:score|composite|value))?", "raw", integer=False, decimals_needed=True),
 )
+
+
+def has_digit(text: str) -> bool:
+    """Whether ``\\d`` matches anywhere in ``text``. An ASCII text, as most prose is, is asked for
+    each digit with ``in``, a few times faster than a regex scan of every character."""
+    if text.isascii():
+        return any(digit in text for digit in _ASCII_DIGITS)
+    return _DIGIT_RE.search(text) is not None
 
 
 def places(value: Decimal) -> int:
@@ -204,6 +214,8 @@ class Masked:
 
     @classmethod
     def of(cls, text: str) -> Masked:
+        if "{{" not in text:
+            return cls(text, (), ())  # most prose: no reference to mask
         originals: list[str] = []
         references: list[Reference | None] = []
 
@@ -272,10 +284,16 @@ class Names:
 
     def __init__(self, assessment: Assessment, view: CanonicalSet) -> None:
         self.own_slug = assessment.slug
-        own = (name_key(n) for n in (assessment.title, *assessment.role.aliases))
-        self._own = {key: assessment.slug for key in own if key}
+        self._assessment = assessment
         self._view = view
         self._canonical: RoleNames | None = None
+
+    @cached_property
+    def _own(self) -> dict[str, str]:
+        """This role's title and aliases, looked up only once some phrase needs them."""
+        a = self._assessment
+        own = (name_key(n) for n in (a.title, *a.role.aliases))
+        return {key: a.slug for key in own if key}
 
     @property
     def canonical(self) -> RoleNames:
@@ -359,6 +377,14 @@ class _Patterns:
     label_before: re.Pattern[str]
     label_after: re.Pattern[str]
     sub_labels: frozenset[str]
+    #: The zone names and sub-labels that contain no other (a sub-label such as "Red (Imminent)"
+    #: contains its zone's name): a text without any of them has no label at all.
+    labels: tuple[str, ...]
+
+    def mention_label(self, text: str) -> bool:
+        """Whether ``text`` has a zone name or sub-label anywhere: the label patterns, slow to
+        run (they try every position), cannot match a text without one."""
+        return any(label in text for label in self.labels)
 
 
 @cache
@@ -396,7 +422,14 @@ def _patterns(rubric_id: str) -> _Patterns:
             rf"\s*(?P<label>{labels})"
         ),
         sub_labels=sub_labels,
+        labels=_innermost([*zones, *sorted(sub_labels)]),
     )
+
+
+def _innermost(names: list[str]) -> tuple[str, ...]:
+    """``names`` less those that contain another of them: a text with a name left out has the
+    one it contains, so testing the rest finds every text with any."""
+    return tuple(n for n in names if not any(o != n and o in n for o in names))
 
 
 #: A finder reads one kind of phrase: it yields (start of the figure written, claim).
@@ -426,10 +459,13 @@ class ClaimReader:
 
     def claims(self, text: str) -> list[Claim]:
         """Every literal figure claim of ``text``, in the order the finders read them."""
+        numbered = has_digit(text)
+        if not numbered and not self.patterns.mention_label(text):
+            return []  # no number to read, nor a zone or sub-label to set beside {{ aijri }}
         masked = Masked.of(text)
         finders: list[Finder] = []
         # Most prose has no digit outside its references and no zone beside {{ aijri }}: skip it.
-        if _DIGIT_RE.search(masked.text):
+        if numbered and has_digit(masked.text):
             finders += (
                 self._distances,
                 self._splits,
@@ -440,7 +476,9 @@ class ClaimReader:
                 self._soft_aijri,
                 self._after_name,
             )
-        if any(ref is not None and ref.name == "aijri" for ref in masked.references):
+        if any(
+            ref is not None and ref.name == "aijri" for ref in masked.references
+        ) and self.patterns.mention_label(masked.text):
             finders.append(self._labels)
         taken: set[int] = set()
         found: list[Claim] = []

@@ -3,18 +3,32 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
+from typing import NamedTuple
+
+from pydantic import BaseModel
 
 from jobzone.assessment import Assessment
 from jobzone.canonical import CanonicalSet
-from jobzone.commentary import sections
+from jobzone.commentary import Reference, roles_named, written_references
+from jobzone.commentary import sections as commentary_sections
 from jobzone.errors import NotFoundError
 from jobzone.occupations import Occupation, occupation
 from jobzone.occupations.crosscheck import SecondOpinion, second_opinions
 from jobzone.rubric import Rubric
 from jobzone.scoring import Score
+from jobzone.sources import CitedSource, cited
 from jobzone.validation.claims import Claim, ClaimReader
 from jobzone.validation.findings import Finding, Severity
+
+
+class Section(NamedTuple):
+    """A prose part of the commentary: its path (``commentary.outlook``), its text, and each
+    ``{{ ... }}`` written in it with what it refers to, found once for the rules that judge them."""
+
+    path: str
+    text: str
+    references: tuple[tuple[str, Reference | None], ...]
 
 
 @dataclass(frozen=True)
@@ -43,8 +57,32 @@ class Context:
 
     @cached_property
     def second_opinions(self) -> list[SecondOpinion | None]:
-        """Per task, what the labels of the O*NET tasks it cites suggest (None: cites none)."""
+        """Per task, what the labels of the O*NET tasks it cites suggest (None: cites none).
+        When no task cites one, the O*NET index is not even opened: most roles cite none."""
+        tasks = self.assessment.tasks
+        if not any(task.onet_tasks for task in tasks):
+            return [None] * len(tasks)
         return second_opinions(self.assessment)
+
+    @cached_property
+    def sections(self) -> tuple[Section, ...]:
+        """The commentary's prose parts in order, listed once for the rules that read them."""
+        return tuple(
+            Section(path, text, written_references(text))
+            for path, text in commentary_sections(self.assessment.commentary)
+        )
+
+    @cached_property
+    def referenced_roles(self) -> frozenset[str]:
+        """Slugs of the roles the commentary names (:func:`jobzone.commentary.referenced_roles`),
+        from the references the sections found."""
+        found = (ref for section in self.sections for _, ref in section.references)
+        return frozenset(roles_named(self.assessment.commentary.where_to_look_next, found))
+
+    @cached_property
+    def sources(self) -> tuple[CitedSource, ...]:
+        """Every source of the evidence with its path, listed once for the rules on sources."""
+        return tuple(cited(self.assessment))
 
     @cached_property
     def literal_claims(self) -> list[tuple[str, Claim]]:
@@ -54,10 +92,17 @@ class Context:
             return []
         reader = ClaimReader(self.assessment, self.score, self.rubric, self.canonical)
         return [
-            (path, claim)
-            for path, text in sections(self.assessment.commentary)
-            for claim in reader.claims(text)
+            (section.path, claim)
+            for section in self.sections
+            for claim in reader.claims(section.text)
         ]
+
+
+@cache
+def field_names(model: type[BaseModel]) -> tuple[str, ...]:
+    """The fields of a model class, in order. Rules walk the same few groups (the evidence, the
+    barriers) of every role, and pydantic's ``model_fields`` costs more than the walk."""
+    return tuple(model.model_fields)
 
 
 def error(code: str, path: str, message: str) -> Finding:

@@ -6,38 +6,40 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from jobzone.canonical import profile_of
-from jobzone.commentary import REFERENCE_RE, parse_reference, referenced_roles
-from jobzone.commentary import sections as commentary_sections
+from jobzone.commentary import REFERENCE_RE
 from jobzone.references import FIGURES
 from jobzone.validation.context import Context, error, warning
 from jobzone.validation.findings import Finding, Severity
 from jobzone.validation.registry import rule
 
 
-def sections(ctx: Context) -> Iterator[tuple[str, str]]:
-    """Every prose part of the commentary with its path."""
-    return commentary_sections(ctx.assessment.commentary)
-
-
 @rule("commentary.unknown-reference", Severity.error, "every {{ ... }} must name a known figure")
 def unknown_reference(ctx: Context) -> Iterator[Finding]:
     known = ", ".join(FIGURES)
-    for path, text in sections(ctx):
-        for match in REFERENCE_RE.finditer(text):
-            if parse_reference(match.group(1)) is None:
+    for section in ctx.sections:
+        for written, ref in section.references:
+            if ref is None:
                 yield error(
                     "commentary.unknown-reference",
-                    path,
-                    f"{match.group(0)} is not a figure jobzone knows; use one of {known}, "
+                    section.path,
+                    f"{written} is not a figure jobzone knows; use one of {known}, "
                     "or role:<slug> with an optional .aijri, .zone, .sub_label or .title",
                 )
-        rest = REFERENCE_RE.sub("", text)
-        if "{{" in rest or "}}" in rest:
+        if unpaired_braces(section.text):
             yield error(
                 "commentary.unknown-reference",
-                path,
+                section.path,
                 "a reference is not closed or not opened: write each as {{ name }}",
             )
+
+
+def unpaired_braces(text: str) -> bool:
+    """Whether ``text`` has a ``{{`` or ``}}`` outside its references. Without either anywhere
+    (most prose) there is nothing to take out and look for."""
+    if "{{" not in text and "}}" not in text:
+        return False
+    rest = REFERENCE_RE.sub("", text)
+    return "{{" in rest or "}}" in rest
 
 
 def _role_problem(ctx: Context, slug: str) -> str | None:
@@ -55,12 +57,11 @@ def _role_problem(ctx: Context, slug: str) -> str | None:
     "roles the commentary refers to must be in the canonical set",
 )
 def role_not_canonical(ctx: Context) -> Iterator[Finding]:
-    for path, text in sections(ctx):
-        for match in REFERENCE_RE.finditer(text):
-            ref = parse_reference(match.group(1))
+    for section in ctx.sections:
+        for written, ref in section.references:
             problem = _role_problem(ctx, ref.role_slug) if ref and ref.role_slug else None
             if problem:
-                yield error("commentary.role-not-canonical", path, f"{match.group(0)}: {problem}")
+                yield error("commentary.role-not-canonical", section.path, f"{written}: {problem}")
     for i, item in enumerate(ctx.assessment.commentary.where_to_look_next):
         problem = _role_problem(ctx, item.slug)
         if problem:
@@ -122,7 +123,7 @@ def similar_role_uncompared(ctx: Context) -> Iterator[Finding]:
     gap = abs(ctx.score.shown_aijri - role.score.shown_aijri)
     if gap <= Decimal(str(limits.similar_role_max_gap)):
         return
-    if role.slug in referenced_roles(ctx.assessment.commentary):
+    if role.slug in ctx.referenced_roles:
         return
     yield warning(
         "similar-role.uncompared",

@@ -7,14 +7,14 @@ import datetime as dt
 from collections.abc import Iterator
 
 from jobzone.assessment import Evidence, EvidenceItem
-from jobzone.sources import cited, vague_title
-from jobzone.validation.context import Context, error, warning
+from jobzone.sources import vague_title
+from jobzone.validation.context import Context, error, field_names, warning
 from jobzone.validation.findings import Finding, Severity
 from jobzone.validation.registry import rule
 
 
 def dimensions(evidence: Evidence) -> Iterator[tuple[str, EvidenceItem]]:
-    for name in type(evidence).model_fields:
+    for name in field_names(type(evidence)):
         yield name, getattr(evidence, name)
 
 
@@ -54,7 +54,7 @@ def stale_source(ctx: Context) -> Iterator[Finding]:
 
 @rule("evidence.source-no-url", Severity.warning, "every source should say where to read it")
 def source_no_url(ctx: Context) -> Iterator[Finding]:
-    for c in cited(ctx.assessment):
+    for c in ctx.sources:
         if not (c.source.url or "").strip():
             yield warning(
                 "evidence.source-no-url",
@@ -70,7 +70,7 @@ def source_no_url(ctx: Context) -> Iterator[Finding]:
     "a source's title should name a publisher or publication to look up",
 )
 def source_vague(ctx: Context) -> Iterator[Finding]:
-    for c in cited(ctx.assessment):
+    for c in ctx.sources:
         if vague_title(c.source.title):
             yield warning(
                 "evidence.source-vague",
@@ -87,7 +87,7 @@ def source_vague(ctx: Context) -> Iterator[Finding]:
     "a source's verification records both who checked it and when",
 )
 def source_half_verified(ctx: Context) -> Iterator[Finding]:
-    for c in cited(ctx.assessment):
+    for c in ctx.sources:
         named = bool((c.source.verified_by or "").strip())
         dated = c.source.verified_on is not None
         if named == dated:

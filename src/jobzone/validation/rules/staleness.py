@@ -18,7 +18,9 @@ from jobzone.validation.registry import rule
 def stale(ctx: Context) -> Iterator[Finding]:
     if ctx.score is None:
         return
-    reasons = stale_reasons(ctx.assessment.commentary, ctx.score, ctx.canonical)
+    reasons = stale_reasons(
+        ctx.assessment.commentary, ctx.score, ctx.canonical, named=ctx.referenced_roles
+    )
     if reasons:
         yield warning(
             "commentary.stale",

@@ -7,8 +7,7 @@ from collections.abc import Iterator
 from pydantic import BaseModel
 
 from jobzone.assessment import Assessment
-from jobzone.commentary import sections
-from jobzone.validation.context import Context, error
+from jobzone.validation.context import Context, error, field_names
 from jobzone.validation.findings import Finding, Severity
 from jobzone.validation.registry import rule
 
@@ -22,7 +21,7 @@ LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
 
 def _rationales(group: BaseModel, prefix: str) -> Iterator[tuple[str, str]]:
     """``(path, rationale)`` of each member of a group such as ``protective`` or ``barriers``."""
-    for name in type(group).model_fields:
+    for name in field_names(type(group)):
         yield f"{prefix}.{name}.rationale", getattr(group, name).rationale
 
 
@@ -36,7 +35,7 @@ def prose(assessment: Assessment) -> Iterator[tuple[str, str]]:
         yield f"tasks[{i}].name", task.name
         yield f"tasks[{i}].rationale", task.rationale
     yield "reinstatement.rationale", assessment.reinstatement.rationale
-    for name in type(assessment.evidence).model_fields:
+    for name in field_names(type(assessment.evidence)):
         yield f"evidence.{name}.text", getattr(assessment.evidence, name).text
     yield from _rationales(assessment.barriers, "barriers")
 
@@ -51,19 +50,18 @@ def names(assessment: Assessment) -> Iterator[tuple[str, str]]:
         yield f"role.tags[{i}]", tag
     for i, task in enumerate(assessment.tasks):
         yield f"tasks[{i}].name", task.name
-    for name in type(assessment.evidence).model_fields:
+    for name in field_names(type(assessment.evidence)):
         for i, source in enumerate(getattr(assessment.evidence, name).sources):
             yield f"evidence.{name}.sources[{i}].title", source.title
     if assessment.override is not None:
         yield "override.by", assessment.override.by
 
 
-def unwritten(assessment: Assessment) -> bool:
+def unwritten(ctx: Context) -> bool:
     """Whether the commentary was never written: every section empty (drafting stopped before
     it, or it was left for later)."""
-    commentary = assessment.commentary
-    return not commentary.where_to_look_next and all(
-        not text.strip() for _, text in sections(commentary)
+    return not ctx.assessment.commentary.where_to_look_next and all(
+        not section.text.strip() for section in ctx.sections
     )
 
 
@@ -72,7 +70,7 @@ def empty_text(ctx: Context) -> Iterator[Finding]:
     for path, text in prose(ctx.assessment):
         if not text.strip():
             yield error("text.empty", path, "this text is empty; write what it should say")
-    if unwritten(ctx.assessment):
+    if unwritten(ctx):
         # One finding, not one per section: nothing was written, so nothing in it is wrong.
         yield error(
             "text.empty",
@@ -82,9 +80,9 @@ def empty_text(ctx: Context) -> Iterator[Finding]:
             f"`jobzone edit {ctx.subject}`",
         )
         return
-    for path, text in sections(ctx.assessment.commentary):
-        if not text.strip():
-            yield error("text.empty", path, "this text is empty; write what it should say")
+    for section in ctx.sections:
+        if not section.text.strip():
+            yield error("text.empty", section.path, "this text is empty; write what it should say")
     for name in REQUIRED_LISTS:
         if not getattr(ctx.assessment.commentary, name):
             yield error(
