@@ -129,6 +129,10 @@ def yaml_document(draw: st.DrawFn) -> str:
 @example("a:\n  09\n")
 @example("a: [0o17]\n")
 @example("'on': 1\n")
+@example("a: {{b: 1}: 1e5}\n")
+@example("a: [{{b: 1}: 2}, 1e5]\n")
+@example("a: '{{ x }}'\nb: [010]\n")
+@example('a: "\\x7f"\nb: "\x0b"\n')
 @example("'on': 1\nx: \"on: 2\"\n")
 @example("? on # the colon comes later\n: 1\nx: \"'on': y\"\n")
 def test_the_fast_reading_is_pyyamls_or_none(text: str) -> None:
@@ -161,6 +165,9 @@ def test_a_quoted_key_that_may_also_stand_plain_is_left_to_pyyaml(text: str) -> 
 @pytest.mark.parametrize(
     "text",
     [
+        "a: '{{ x }}'\nb: [1e5]\n",  # a reference does not hide a flow sequence's number
+        "a: x\x0by\n",  # a control character in ASCII text
+        "a: x\x7f\n",
         "a: 1\na: 2\n",  # a repeated key: PyYAML's path names it
         "a: &x 1\nb: *x\n",  # anchors: refused there
         "a: !!binary aGk=\n",  # a tag

@@ -49,8 +49,10 @@ _RISKY_NUMBERS = tuple(
 )
 #: An explicit key's mark (``? key``): at a line's start, after a space or a flow mark.
 _EXPLICIT_KEY = re.compile(r"(?:^|[\s\[{,])\?(?:\s|$)")
-#: A flow collection with something in it (``[]`` and ``{}`` are empty).
-_FLOW = re.compile(r"[\[{][^\]}]")
+#: A flow collection with something in it (``[]`` and ``{}`` are empty). A brace of ``{{`` is
+#: passed over: commentary writes references as ``{{ aijri }}``, and a flow mapping that did start
+#: so would have a mapping for its first key, which :func:`_agree` leaves to PyYAML anyway.
+_FLOW = re.compile(r"[\[{](?<!\{\{)[^\]}{]")
 #: Characters YAML forbids (PyYAML refuses them: its ``Reader.NON_PRINTABLE``, whose pattern
 #: this copies), and those only YAML 1.1 takes for line breaks (NEL, the line and paragraph
 #: separators), raw in the text.
@@ -80,7 +82,7 @@ def fast_load(text: str) -> Any | None:
     flow = _FLOW.search(text) is not None
     if any(p.search(text) for p in _RISKY_NUMBERS[: None if flow else -1]):
         return None
-    if _UNLIKE_CHARACTERS.search(text):
+    if not _plain_characters(text):
         return None
     try:
         data = yaml_rs.loads(text, parse_datetime=False)
@@ -89,6 +91,18 @@ def fast_load(text: str) -> Any | None:
     if not isinstance(data, dict):
         return None
     return data if _agree(data, text) else None
+
+
+def _plain_characters(text: str) -> bool:
+    """Whether ``text`` has none of the characters YAML forbids or YAML 1.1 alone takes for line
+    breaks. Text in ASCII (most) is checked in C as printable once its line breaks are gone (a
+    tab was refused before)."""
+    if text.isascii():
+        return text.translate(_NO_BREAKS).isprintable()
+    return _UNLIKE_CHARACTERS.search(text) is None
+
+
+_NO_BREAKS = str.maketrans("", "", "\n\r")
 
 
 def _agree(root: dict[Any, Any], text: str) -> bool:
