@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from hypothesis import strategies as st
 
 from jobzone import forking
 from jobzone.canonical import load_canonical, load_role
-from jobzone.set_check import SetCheck, check_set, indented_row, write_json
+from jobzone.set_check import SetCheck, _records, check_set, indented_row, write_json
 from jobzone.workspace import CACHE_DIR, Workspace
 
 from .conftest import RunCli
@@ -41,13 +42,26 @@ def as_printed(data: object) -> str:
 def test_check_json_is_written_as_json_dumps_writes_it_whole(
     found: list[dict[str, object]], failed: bool, unreadable: list[dict[str, object]]
 ) -> None:
-    lines = iter([json.dumps(row) for row in found])
+    records = iter([indented_row(row) for row in found])
     printed: list[str] = []
     write_json(
-        lambda text: printed.append(text + "\n"), SetCheck(len(found), failed, lines), unreadable
+        lambda text: printed.append(text + "\n"), SetCheck(len(found), failed, records), unreadable
     )
     expected = {"ok": not (failed or unreadable), "roles": found, "unreadable": unreadable}
     assert "".join(printed) == as_printed(expected)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(rows | st.dictionaries(texts, texts | st.lists(texts)), max_size=4))
+def test_records_written_one_after_another_are_read_back_whole(
+    found: list[dict[str, object]],
+) -> None:
+    with tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n") as file:
+        for row in found:
+            file.write(indented_row(row) + "\n")
+        back = list(_records(file))
+    assert back == [indented_row(row) for row in found]
+    assert [json.loads(record) for record in back] == found
 
 
 def test_a_line_of_another_shape_is_indented_by_json_dumps() -> None:
@@ -79,18 +93,18 @@ def test_two_processes_find_what_one_does(
     several: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     canonical = load_canonical(several, verify=True)
-    alone = list(check_set(several, canonical).lines)
+    alone = list(check_set(several, canonical).records)
     monkeypatch.setattr(forking, "MIN_ITEMS", 2)
     (several.root / CACHE_DIR).joinpath("roles.sqlite3").unlink()
     shared = check_set(several, load_canonical(several, verify=True))
-    assert list(shared.lines) == alone and len(alone) == 6
+    assert list(shared.records) == alone and len(alone) == 6
 
 
 def test_a_helper_that_fails_leaves_its_half_to_the_check(
     several: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     canonical = load_canonical(several, verify=True)
-    alone = list(check_set(several, canonical).lines)
+    alone = list(check_set(several, canonical).records)
     (several.root / CACHE_DIR).joinpath("roles.sqlite3").unlink()
     monkeypatch.setattr(forking, "MIN_ITEMS", 2)
     monkeypatch.setattr(forking, "second_core", lambda: True)
@@ -104,7 +118,7 @@ def test_a_helper_that_fails_leaves_its_half_to_the_check(
 
     monkeypatch.setattr(os, "fork", failing_fork)
     shared = check_set(several, load_canonical(several, verify=True))
-    assert list(shared.lines) == alone
+    assert list(shared.records) == alone
 
 
 def test_check_reports_the_same_in_text_from_the_cache(workspace: Path, run_cli: RunCli) -> None:

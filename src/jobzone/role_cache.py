@@ -61,8 +61,8 @@ CREATE TABLE title_words(
     word TEXT NOT NULL, sha256 TEXT NOT NULL, PRIMARY KEY (word, sha256)
 ) WITHOUT ROWID;
 CREATE TABLE checks(digest TEXT PRIMARY KEY, count INTEGER, failed INTEGER);
-CREATE TABLE check_lines(
-    digest TEXT NOT NULL, position INTEGER NOT NULL, line TEXT NOT NULL,
+CREATE TABLE check_records(
+    digest TEXT NOT NULL, position INTEGER NOT NULL, record TEXT NOT NULL,
     PRIMARY KEY (digest, position)
 );
 """
@@ -287,10 +287,10 @@ class RoleCache:
         assert isinstance(count, int)
         return count, bool(rows[0][1])
 
-    def check_lines(self, digest: str) -> Iterator[str] | None:
-        """Each role's line of that check, in order, or None unless it is kept whole. They are
-        read in one transaction, which a concurrent writer waits for, so that they are all of
-        the same check however long the reader takes."""
+    def check_records(self, digest: str) -> Iterator[str] | None:
+        """Each role's record of that check (:mod:`jobzone.set_check`), in order, or None unless
+        it is kept whole. They are read in one transaction, which a concurrent writer waits for,
+        so that they are all of the same check however long the reader takes."""
         if self._db is None:
             return None
         try:
@@ -304,18 +304,19 @@ class RoleCache:
                     return None
         except sqlite3.Error:
             return None
-        return self._read_lines(digest)
+        return self._read_records(digest)
 
-    def _read_lines(self, digest: str) -> Iterator[str]:
+    def _read_records(self, digest: str) -> Iterator[str]:
         assert self._db is not None
         with self._lock:
             try:
                 cursor = self._db.execute(
-                    "SELECT line FROM check_lines WHERE digest = ? ORDER BY position", (digest,)
+                    "SELECT record FROM check_records WHERE digest = ? ORDER BY position",
+                    (digest,),
                 )
                 while rows := cursor.fetchmany(256):
-                    for (line,) in rows:
-                        yield str(line)
+                    for (record,) in rows:
+                        yield str(record)
             finally:
                 with contextlib.suppress(sqlite3.Error):
                     self._db.execute("COMMIT")
@@ -370,17 +371,17 @@ class RoleCache:
             db.execute("DELETE FROM roles WHERE sha256 NOT IN (SELECT sha256 FROM files)")
             db.execute("DELETE FROM title_words WHERE sha256 NOT IN (SELECT sha256 FROM files)")
 
-    def record_check(self, digest: str, failed: bool, count: int, lines: Iterable[str]) -> None:
+    def record_check(self, digest: str, failed: bool, count: int, records: Iterable[str]) -> None:
         """Keep the check of the set ``digest`` (the last one only): whether a role had errors,
-        and each role's line (``count`` of them)."""
+        and each role's record (``count`` of them)."""
         with self._writing() as db:
             if db is not None:
                 db.execute("DELETE FROM checks")
-                db.execute("DELETE FROM check_lines")
+                db.execute("DELETE FROM check_records")
                 db.execute("INSERT INTO checks VALUES (?, ?, ?)", (digest, count, failed))
                 db.executemany(
-                    "INSERT INTO check_lines VALUES (?, ?, ?)",
-                    ((digest, i, line) for i, line in enumerate(lines)),
+                    "INSERT INTO check_records VALUES (?, ?, ?)",
+                    ((digest, i, record) for i, record in enumerate(records)),
                 )
 
     def _give_up(self, exc: sqlite3.Error) -> None:

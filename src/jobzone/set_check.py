@@ -3,10 +3,11 @@
 A role's findings depend on the whole set (its nearest neighbour, the roles it names), so they
 are kept in the role cache (:mod:`jobzone.role_cache`) for the whole set at once, by a digest of
 every file's name and hash (and jobzone's code): a second check of an unchanged set reads them
-back; any change to any file checks the whole set again. Each role's line is kept as it is found
-and read back one at a time, so that a set of 20,000 roles and 300,000 findings is never held in
-memory: :func:`write_json` prints ``check --json`` a role at a time, as ``json.dumps`` would
-print it whole.
+back; any change to any file checks the whole set again. Each role's record is kept as it is
+found and read back one at a time, so that a set of 20,000 roles and 300,000 findings is never
+held in memory. A record is the role's part of ``check --json`` as ``json.dumps`` would print it
+whole (:func:`indented_row`): it is written while the roles are checked, on both cores, and
+:func:`write_json` only joins the records.
 """
 
 from __future__ import annotations
@@ -31,16 +32,16 @@ Result = dict[str, Any]
 
 @dataclass(frozen=True)
 class SetCheck:
-    """The findings of a whole set: whether any role has errors, and each role's line (as
-    compact JSON), to be read once."""
+    """The findings of a whole set: whether any role has errors, and each role's record (its
+    JSON, indented as in ``check --json``), to be read once."""
 
     count: int
     failed: bool
-    lines: Iterator[str]
+    records: Iterator[str]
 
     def rows(self) -> Iterator[Result]:
         """Each role's line, by slug, read one at a time."""
-        return (json.loads(line) for line in self.lines)
+        return (json.loads(record) for record in self.records)
 
 
 def set_digest(canonical: CanonicalSet, stamp: str) -> str:
@@ -67,19 +68,19 @@ def check_set(
     digest = set_digest(canonical, cache.stamp)
     kept = cache.check_summary(digest)
     if kept is not None:
-        lines = cache.check_lines(digest)
-        if lines is not None:
-            return SetCheck(kept[0], kept[1], lines)
+        records = cache.check_records(digest)
+        if records is not None:
+            return SetCheck(kept[0], kept[1], records)
     roles = sorted(canonical, key=lambda r: r.slug)
-    # Each line is written out as it is found: 20,000 roles' lines take a hundred megabytes.
+    # Each record is written out as it is found: 20,000 roles' take a hundred megabytes.
     found = tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n")  # noqa: SIM115
     failed = _check_on_every_core(roles, canonical, found, each)
-    cache.record_check(digest, failed, len(roles), _lines(found))
-    return SetCheck(len(roles), failed, _lines(found, close=True))
+    cache.record_check(digest, failed, len(roles), _records(found))
+    return SetCheck(len(roles), failed, _records(found, close=True))
 
 
 def _check_roles(roles: Iterable[CanonicalRole], canonical: CanonicalSet, out: IO[str]) -> bool:
-    """Write each role's line to ``out``; whether any role has errors."""
+    """Write each role's record to ``out``; whether any role has errors."""
     from jobzone.validation import validate
 
     failed = False
@@ -89,8 +90,7 @@ def _check_roles(roles: Iterable[CanonicalRole], canonical: CanonicalSet, out: I
         )
         failed = failed or not report.ok
         row = {"slug": role.slug, "aijri": float(role.score.shown_aijri), **report.to_dict()}
-        # Compact JSON has no line break of its own: text's are escaped.
-        out.write(json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n")
+        out.write(indented_row(row) + _END)
     return failed
 
 
@@ -124,19 +124,30 @@ def _check_on_every_core(
     return failed or failed_there
 
 
-def _lines(file: IO[str], *, close: bool = False) -> Iterator[str]:
-    """The lines of ``file``, from its start, without their line breaks; ``close``: the file is
-    closed once they are read (or no longer wanted)."""
+#: What ends a record in the file the roles are checked into: a record's last line is its closing
+#: brace, four spaces in (an inner one is further in; an empty record is one line), and JSON
+#: escapes every line break of a text.
+_END = "\n"
+_LAST_LINES = frozenset({"    }\n", "    {}\n"})
+
+
+def _records(file: IO[str], *, close: bool = False) -> Iterator[str]:
+    """The records of ``file``, from its start, without their last line break; ``close``: the
+    file is closed once they are read (or no longer wanted)."""
     try:
         file.seek(0)
+        lines: list[str] = []
         for line in file:
-            yield line[:-1]
+            lines.append(line)
+            if line in _LAST_LINES:
+                yield "".join(lines)[:-1]
+                lines.clear()
     finally:
         if close:
             file.close()
 
 
-#: Stands for the roles' lines in the rest of ``check --json``, printed around them.
+#: Stands for the roles' records in the rest of ``check --json``, printed around them.
 _ROWS = "\x00roles\x00"
 
 
@@ -153,8 +164,8 @@ def write_json(
         return
     echo(head + "[")
     last = checked.count - 1
-    for index, row in enumerate(checked.rows()):
-        echo(indented_row(row) + ("," if index < last else ""))
+    for index, record in enumerate(checked.records):
+        echo(record + ("," if index < last else ""))
     echo("  ]" + tail)
 
 
