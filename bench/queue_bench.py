@@ -12,8 +12,10 @@ Then it times ``jobzone queue``
     output captured), and the library call ``jobzone.review.queue.listing`` alone;
 
 each first cold (no ``drafts/.index.json``: every draft file is read, only the fields a row shows
-are parsed, and the index is built) and then warm (the index is present and current: one
-directory scan and a stat per file).
+are parsed, by two processes where there are two cores, and the index is built) and then warm
+(the index is present and current: one directory scan and a stat per file). Beside each wall time
+it prints the CPU seconds the run took (the second process's included), and the load average
+before and after: on a shared machine, what tells a slow run from a busy machine.
 
 Targets (issue 14), as a process: cold under 2 s, warm under 0.3 s (the median of the warm runs).
 The verdict (and the exit status) uses the subprocess figures when subprocesses run, else the
@@ -33,7 +35,9 @@ import contextlib
 import datetime as dt
 import io
 import json
+import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -151,6 +155,24 @@ def timed(action: Callable[[], None]) -> float:
     return time.perf_counter() - start
 
 
+def cpu_seconds() -> float:
+    """CPU used so far by this process and the children it waited for (a queue subprocess, and
+    the second process it may fork): on a shared machine, what the wall time is made of."""
+    used = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+    return sum(usage.ru_utime + usage.ru_stime for usage in used)
+
+
+def timed_with_cpu(action: Callable[[], None]) -> tuple[float, float]:
+    """Wall and CPU seconds of ``action``."""
+    cpu = cpu_seconds()
+    wall = timed(action)
+    return wall, cpu_seconds() - cpu
+
+
+def load_average() -> str:
+    return "load average " + ", ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
 class InvalidRunError(Exception):
     """The run does not measure what it claims to."""
 
@@ -200,18 +222,19 @@ def measure(
     seconds = None
     if cold:
         (ws / "drafts" / INDEX_NAME).unlink(missing_ok=True)
-        seconds = timed(run)
-        rows = len(json.loads((ws / "drafts" / INDEX_NAME).read_text("utf-8"))["entries"])
-        said = f"cold {seconds:6.2f} s (built the index of {rows} rows); "
+        seconds, cpu = timed_with_cpu(run)
+        rows = len(json.loads((ws / "drafts" / INDEX_NAME).read_text("utf-8"))["rows"])
+        said = f"cold {seconds:6.2f} s (cpu {cpu:.2f} s; built the index of {rows} rows); "
     stamp = index_stamp(ws)
-    warm = [timed(run) for _ in range(warm_runs)]
+    warm, cpus = zip(*(timed_with_cpu(run) for _ in range(warm_runs)), strict=True)
     if index_stamp(ws) != stamp:
         raise InvalidRunError(f"{name}: a warm run rewrote the index, so it was not warm")
     print(
         f"  {name:30} {said}warm median {statistics.median(warm):6.3f} s "
-        f"(min {min(warm):.3f}, max {max(warm):.3f}, {warm_runs} runs)"
+        f"(cpu {statistics.median(cpus):.3f} s; min {min(warm):.3f}, max {max(warm):.3f}, "
+        f"{warm_runs} runs)"
     )
-    return seconds, warm
+    return seconds, list(warm)
 
 
 def run(ws: Path, n: int, warm_runs: int, mode: str) -> int:
@@ -227,6 +250,7 @@ def run(ws: Path, n: int, warm_runs: int, mode: str) -> int:
     )
     workspace = Workspace(ws)
     verdicts: list[tuple[str, float, float]] = []
+    print(f"{load_average()} (1, 5 and 15 minutes) before timing")
     try:
         if mode in ("in-process", "both"):
             print("in-process (modules already imported, no interpreter start-up):")
@@ -255,6 +279,7 @@ def run(ws: Path, n: int, warm_runs: int, mode: str) -> int:
     except InvalidRunError as exc:
         print(f"INVALID: {exc}")
         return 2
+    print(f"{load_average()} after timing")
     ok = True
     for which, cold, warm in verdicts:
         for label, seconds, target in (("cold", cold, COLD_SECONDS), ("warm", warm, WARM_SECONDS)):

@@ -302,7 +302,8 @@ def test_queue_does_not_read_its_cache_through_a_link(
     assert run_cli("queue").exit_code == 0  # writes the cache
     index = workspace / INDEX
     cache = json.loads(index.read_text("utf-8"))
-    cache["entries"]["good-1.yaml"]["row"]["title"] = "Smuggled Engineer"
+    row = cache["rows"]["good-1"]
+    row[row.index("MLOps Engineer")] = "Smuggled Engineer"
     (outside / "index.json").write_text(json.dumps(cache), encoding="utf-8")
     index.unlink()
     index.symlink_to(outside / "index.json")

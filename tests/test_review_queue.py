@@ -60,6 +60,35 @@ def index_of(workspace: Path) -> dict[str, Any]:
     return data
 
 
+#: What the index holds of each draft, in order: its file's stat key, then the row.
+STORED = [
+    "size",
+    "mtime_ns",
+    "ctime_ns",
+    "inode",
+    "slug",
+    "title",
+    "kind",
+    "status",
+    "aijri",
+    "zone",
+    "errors",
+    "warnings",
+    "created_at",
+    "revision",
+    "approvers",
+]
+
+
+def stored(workspace: Path, draft_id: str) -> dict[str, Any]:
+    """The index's row of ``draft_id``, by field name."""
+    return dict(zip(STORED, index_of(workspace)["rows"][draft_id], strict=True))
+
+
+def write_index(workspace: Path, index: dict[str, Any]) -> None:
+    (workspace / "drafts" / ".index.json").write_text(json.dumps(index), encoding="utf-8")
+
+
 @pytest.fixture
 def mixed(workspace: Path) -> Path:
     """Drafts of every status, created on different days, written in a scrambled order."""
@@ -156,17 +185,54 @@ def test_an_empty_queue(workspace: Path, run_cli: RunCli) -> None:
 
 
 def test_the_index_is_written_and_then_used(mixed: Path, run_cli: RunCli) -> None:
-    listed(run_cli)
+    shown = {d["id"]: d for d in listed(run_cli)}
     index = index_of(mixed)
     assert index["version"] == queue.INDEX_VERSION
-    assert sorted(index["entries"]) == sorted(p.name for p in (mixed / "drafts").glob("*.yaml"))
+    assert sorted(index["rows"]) == sorted(p.stem for p in (mixed / "drafts").glob("*.yaml"))
+    row = stored(mixed, "pending-mid")
+    info = (mixed / "drafts" / "pending-mid.yaml").lstat()
+    assert [row["size"], row["mtime_ns"], row["ctime_ns"], row["inode"]] == [
+        info.st_size,
+        info.st_mtime_ns,
+        info.st_ctime_ns,
+        info.st_ino,
+    ]
+    assert {name: row[name] for name in STORED[4:]} == {
+        name: shown["pending-mid"][name] for name in STORED[4:]
+    }
 
     # A row served from the index is not re-read from its file: prove it with a doctored row.
-    index["entries"]["approved-1.yaml"]["row"]["title"] = "FROM THE INDEX"
-    (mixed / "drafts" / ".index.json").write_text(json.dumps(index), encoding="utf-8")
+    index["rows"]["approved-1"][STORED.index("title")] = "FROM THE INDEX"
+    write_index(mixed, index)
 
     rows = {d["id"]: d for d in listed(run_cli)}
     assert rows["approved-1"]["title"] == "FROM THE INDEX"
+
+
+def test_cold_and_warm_listings_print_the_same(mixed: Path, run_cli: RunCli) -> None:
+    make_draft(mixed, "approved-2", status=Status.approved, created_at=CREATED_AT + DAY)
+    for args in [(), ("--json",), ("--status", "pending"), ("--status", "approved", "--json")]:
+        (mixed / "drafts" / ".index.json").unlink(missing_ok=True)
+        cold = run_cli("queue", *args)
+        warm = run_cli("queue", *args)
+        assert cold.exit_code == warm.exit_code == 0
+        assert (cold.stdout, cold.stderr) == (warm.stdout, warm.stderr)
+
+
+def test_an_index_of_the_earlier_format_is_rebuilt(mixed: Path, run_cli: RunCli) -> None:
+    """Version 3 kept a JSON object per draft file, naming every field."""
+    expected = listed(run_cli)
+    earlier = {
+        "version": 3,
+        "entries": {
+            f"{d['id']}.yaml": {"key": [0, 0, 0, 0], "row": {"title": "FROM THE OLD INDEX"}}
+            for d in expected
+        },
+    }
+    write_index(mixed, earlier)
+
+    assert listed(run_cli) == expected
+    assert index_of(mixed)["version"] == queue.INDEX_VERSION
 
 
 def test_a_changed_draft_file_refreshes_its_row(mixed: Path, run_cli: RunCli) -> None:
@@ -182,7 +248,7 @@ def test_a_changed_draft_file_refreshes_its_row(mixed: Path, run_cli: RunCli) ->
         "changes_requested",
         "Retitled",
     )
-    assert index_of(mixed)["entries"]["pending-new.yaml"]["row"]["status"] == "changes_requested"
+    assert stored(mixed, "pending-new")["status"] == "changes_requested"
 
 
 def test_a_rewrite_of_the_same_size_and_time_is_still_seen(mixed: Path, run_cli: RunCli) -> None:
@@ -211,8 +277,8 @@ def test_added_and_removed_drafts_show_up(mixed: Path, run_cli: RunCli) -> None:
 
     assert ids[0] == "brand-new"
     assert "rejected-old" not in ids
-    assert "rejected-old.yaml" not in index_of(mixed)["entries"]
-    assert "brand-new.yaml" in index_of(mixed)["entries"]
+    assert "rejected-old" not in index_of(mixed)["rows"]
+    assert "brand-new" in index_of(mixed)["rows"]
 
 
 @pytest.mark.parametrize(
@@ -220,14 +286,14 @@ def test_added_and_removed_drafts_show_up(mixed: Path, run_cli: RunCli) -> None:
     [
         "",
         "\x00\xff garbage",
-        '{"version": 1, "entries": {',
-        '{"version": 99, "entries": {}}',
+        '{"version": VERSION, "rows": {',
+        '{"version": 99, "rows": {}}',
         "[]",
-        '{"version": 1, "entries": []}',
-        '{"version": 1, "entries": {"approved-1.yaml": "not an entry"}}',
-        '{"version": 1, "entries": {"approved-1.yaml": {"row": {}}}}',
-        '{"version": 1, "entries": {"approved-1.yaml": ["key", "row"]}}',
-        '{"version": 1, "entries": {"approved-1.yaml": {"key": null, "row": null}}}',
+        '{"version": VERSION, "rows": []}',
+        '{"version": VERSION, "rows": {"approved-1": "not a row"}}',
+        '{"version": VERSION, "rows": {"approved-1": []}}',
+        '{"version": VERSION, "rows": {"approved-1": {"key": [1, 2, 3, 4], "row": []}}}',
+        '{"version": VERSION, "rows": {"approved-1": null}}',
     ],
     ids=[
         "empty",
@@ -235,19 +301,20 @@ def test_added_and_removed_drafts_show_up(mixed: Path, run_cli: RunCli) -> None:
         "truncated",
         "other-version",
         "list",
-        "entries-list",
-        "entry-string",
-        "entry-no-key",
-        "entry-list",
-        "entry-nulls",
+        "rows-list",
+        "row-string",
+        "row-empty",
+        "row-object",
+        "row-null",
     ],
 )
 def test_a_corrupt_index_is_rebuilt(mixed: Path, run_cli: RunCli, text: str) -> None:
     expected = listed(run_cli)
+    text = text.replace("VERSION", str(queue.INDEX_VERSION))
     (mixed / "drafts" / ".index.json").write_text(text, encoding="utf-8", errors="surrogateescape")
 
     assert listed(run_cli) == expected
-    assert sorted(index_of(mixed)["entries"]) == sorted(f"{d['id']}.yaml" for d in expected)
+    assert sorted(index_of(mixed)["rows"]) == sorted(d["id"] for d in expected)
 
 
 @pytest.mark.parametrize(
@@ -260,6 +327,9 @@ def test_a_corrupt_index_is_rebuilt(mixed: Path, run_cli: RunCli, text: str) -> 
         ("aijri", "high"),
         ("created_at", "yesterday"),
         ("title", None),
+        ("approvers", ["Ada", 1]),
+        ("approvers", "Ada"),
+        ("inode", "1"),
         ("surplus", 1),
         ("title", ...),  # missing
     ],
@@ -271,14 +341,27 @@ def test_a_doctored_row_with_a_matching_key_is_not_trusted_blindly(
     again from its draft, not crashed on or shown."""
     expected = listed(run_cli)
     index = index_of(mixed)
-    row = index["entries"]["approved-1.yaml"]["row"]
+    row = index["rows"]["approved-1"]
     if value is ...:
-        del row[field]
+        del row[STORED.index(field)]
+    elif field == "surplus":
+        row.append(value)
     else:
-        row[field] = value
-    (mixed / "drafts" / ".index.json").write_text(json.dumps(index), encoding="utf-8")
+        row[STORED.index(field)] = value
+    write_index(mixed, index)
 
     assert listed(run_cli) == expected
+    assert stored(mixed, "approved-1")["title"] == "MLOps Engineer"
+
+
+def test_a_row_whose_file_changed_is_read_again(mixed: Path, run_cli: RunCli) -> None:
+    listed(run_cli)
+    index = index_of(mixed)
+    index["rows"]["approved-1"][STORED.index("title")] = "STALE"
+    index["rows"]["approved-1"][STORED.index("size")] += 1
+    write_index(mixed, index)
+
+    assert {d["id"]: d["title"] for d in listed(run_cli)}["approved-1"] == "MLOps Engineer"
 
 
 def test_other_files_in_drafts_are_not_drafts(mixed: Path, run_cli: RunCli) -> None:

@@ -19,7 +19,7 @@ from jobzone.canonical import load_canonical
 from jobzone.drafts import Kind, Status, load_draft
 from jobzone.errors import EXIT_FINDINGS
 from jobzone.progress import Notice
-from jobzone.review import queue
+from jobzone.review import draft_rows, queue
 from jobzone.role_cache import APPLICATION_ID, FILE_NAME, RoleCache
 from jobzone.workflow import Workflow
 from jobzone.workflow.review import reject
@@ -209,11 +209,17 @@ def test_a_role_read_from_the_cache_is_the_role_read_from_its_file(workspace: Pa
 # --- The queue's index ---------------------------------------------------------------------------
 
 
-def index_entries(workspace: Path) -> dict[str, object]:
-    """The index's entries as a listing reads them: the index, and the rows recorded since."""
+def index_entries(workspace: Path) -> dict[str, list[object]]:
+    """The index's rows as a listing reads them: the index, and the rows recorded since."""
     entries = queue._load_index(Workspace(workspace))
     assert isinstance(entries, dict)
     return entries
+
+
+def indexed_status(workspace: Path, draft_id: str) -> Status:
+    row = queue.Row.from_stored(draft_id, index_entries(workspace)[draft_id])
+    assert row is not None
+    return row.status
 
 
 def test_a_change_to_a_draft_updates_its_row_in_the_same_write(workspace: Path) -> None:
@@ -221,11 +227,11 @@ def test_a_change_to_a_draft_updates_its_row_in_the_same_write(workspace: Path) 
     make_draft(workspace, "d-1")
     queue.listing(ws)  # the index exists
     reject(Workflow(ws), "d-1", "Ada Editor", "not a role we cover")
-    entry = index_entries(workspace)["d-1.yaml"]
-    assert isinstance(entry, dict) and entry["row"]["status"] == Status.rejected.value
+    assert indexed_status(workspace, "d-1") is Status.rejected
     path = workspace / "drafts" / "d-1.yaml"
     stat = path.lstat()
-    assert entry["key"] == [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
+    key = index_entries(workspace)["d-1"][: queue.KEY_LENGTH]
+    assert key == [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
 
 
 @pytest.mark.parametrize(
@@ -241,7 +247,10 @@ def test_a_row_read_from_the_fields_it_shows_is_the_row_of_the_whole_draft(
 ) -> None:
     ws = Workspace(workspace)
     make_draft(workspace, "d-1", **made)  # type: ignore[arg-type]
-    assert queue.read_row(ws, "d-1") == queue.Row.of(load_draft(ws, "d-1"))
+    whole = queue.Row.of(load_draft(ws, "d-1"))
+    assert draft_rows.read_row(ws, "d-1") == whole
+    text = (workspace / "drafts" / "d-1.yaml").read_text("utf-8")
+    assert draft_rows.fast_row(text, "d-1") == whole
 
 
 def test_a_draft_broken_where_its_row_looks_is_read_whole_for_the_message(
@@ -286,19 +295,18 @@ def test_a_saved_draft_appends_its_row_and_the_next_listing_folds_it_in(workspac
     reject(Workflow(ws), "d-1", "Ada Editor", "not a role we cover")
     assert index.read_bytes() == before  # not rewritten by the save
     log = (workspace / "drafts" / queue.LOG_NAME).read_text("utf-8").splitlines()
-    assert [json.loads(line)["name"] for line in log] == ["d-1.yaml"]
+    assert [json.loads(line)[0] for line in log] == ["d-1"]
 
     def no_file_read(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("a draft file was read")
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(queue, "read_row", no_file_read)
+        patch.setattr(draft_rows, "_read_text", no_file_read)
+        patch.setattr(draft_rows, "read_row", no_file_read)
         listed = {row.id: row.status for row in queue.listing(ws).rows}
     assert listed == {"d-1": Status.rejected, "d-2": Status.pending}
     assert not (workspace / "drafts" / queue.LOG_NAME).exists()
-    assert json.loads(index.read_text("utf-8"))["entries"]["d-1.yaml"]["row"]["status"] == (
-        "rejected"
-    )
+    assert indexed_status(workspace, "d-1") is Status.rejected
 
 
 def test_a_log_line_cut_short_by_a_crash_is_passed_over(workspace: Path) -> None:
@@ -307,6 +315,6 @@ def test_a_log_line_cut_short_by_a_crash_is_passed_over(workspace: Path) -> None
     queue.listing(ws)
     reject(Workflow(ws), "d-1", "Ada Editor", "not a role we cover")
     log = workspace / "drafts" / queue.LOG_NAME
-    log.write_text(log.read_text("utf-8") + '{"name": "d-1.yaml", "key": [1,', "utf-8")
+    log.write_text(log.read_text("utf-8") + '["d-1", [1,', "utf-8")
     listed = {row.id: row.status for row in queue.listing(ws).rows}
     assert listed == {"d-1": Status.rejected}

@@ -4,39 +4,45 @@ A row is reused while its draft file's size, times and inode are unchanged, so l
 drafts costs a directory scan and a stat per file, not 10,000 YAML parses. Every change to a draft
 updates its row in the same locked write (:func:`record`), so the index stays warm. The index is
 a cache: whatever it lacks or has stale is read again from the files, and to fill a row only the
-top-level fields the row shows are parsed (:func:`read_row`), not the assessment, provenance and
-history that make up most of a draft.
+top-level fields the row shows are read (:mod:`jobzone.review.draft_rows`), by two processes when
+there are thousands.
+
+A warm listing parses the whole index, so it is compact: for each draft id one JSON array, its
+file's stat key then the row (:meth:`Row.stored`), rather than an object naming every field.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import json
 import os
-import re
-from dataclasses import dataclass, field, fields
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from stat import S_ISREG
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from jobzone.errors import InputError
 from jobzone.states import Kind, Status
-from jobzone.workspace import NAME_RE, Workspace, stat_key
+from jobzone.workspace import NAME_RE, StatKey, Workspace, stat_key
 
 if TYPE_CHECKING:
     from jobzone.drafts import Draft, RowFields
 
 INDEX_NAME = ".index.json"
-#: Rows recorded since the index was last written, one JSON object a line.
+#: Rows recorded since the index was last written, one JSON array a line: ``[id, row]``.
 LOG_NAME = ".index.log"
-INDEX_VERSION = 3
+INDEX_VERSION = 4
+#: An index row starts with its file's stat key: size, modification and change times, inode.
+KEY_LENGTH = 4
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
     """What the queue shows of a draft. A plain value, not a file model: a warm listing reads
-    only the index, and pays for neither YAML nor pydantic."""
+    only the index, and pays for neither YAML nor pydantic (and a named tuple is quick to make,
+    10,000 times)."""
 
     id: str
     slug: str
@@ -73,75 +79,90 @@ class Row:
         )
 
     def to_json(self) -> dict[str, Any]:
-        """The row as the index holds it (by hand: ``asdict`` deep-copies, a second per 10,000)."""
-        data = {name: getattr(self, name) for name in _ROW_ORDER}
-        data["created_at"] = self.created_at.isoformat().replace("+00:00", "Z")
+        """The row as ``jobzone queue --json`` shows it."""
+        data = self._asdict()
+        data["created_at"] = _timestamp(self.created_at)
         data["approvers"] = list(self.approvers)
         return data
 
+    def stored(self, key: StatKey) -> list[Any]:
+        """The row as the index holds it, after ``key``, its file's stat key."""
+        return [
+            *key,
+            self.slug,
+            self.title,
+            self.kind.value,
+            self.status.value,
+            self.aijri,
+            self.zone,
+            self.errors,
+            self.warnings,
+            _timestamp(self.created_at),
+            self.revision,
+            list(self.approvers),
+        ]
+
     @classmethod
-    def from_json(cls, data: Any) -> Row | None:
-        """The row the index holds, or None when it is not one (the draft is read again)."""
-        if type(data) is not dict or data.keys() != _ROW_FIELDS:
+    def from_stored(cls, draft_id: str, stored: Any) -> Row | None:
+        """The row the index holds for ``draft_id``, or None when it is not one (the draft is
+        read again). The types are checked at once, as one tuple: a warm listing checks 10,000
+        rows, and ``isinstance`` would take a bool for an int besides."""
+        if type(stored) is not list or tuple(map(type, stored)) not in _STORED_TYPES:
+            return None
+        slug, title, kind, status, aijri, zone, errors, warnings, when, revision, approvers = (
+            stored[KEY_LENGTH:]
+        )
+        if kind not in KIND_OF or status not in STATUS_OF:
+            return None
+        if approvers and not all(type(name) is str for name in approvers):
             return None
         try:
-            row = cls(
-                id=data["id"],
-                slug=data["slug"],
-                title=data["title"],
-                kind=_KINDS[data["kind"]],
-                status=_STATUSES[data["status"]],
-                aijri=data["aijri"],
-                zone=data["zone"],
-                errors=data["errors"],
-                warnings=data["warnings"],
-                created_at=dt.datetime.fromisoformat(data["created_at"]),
-                revision=data["revision"],
-                approvals=data["approvals"],
-                approvers=tuple(data["approvers"]),
-            )
-        except (TypeError, ValueError, KeyError):
+            created_at = dt.datetime.fromisoformat(when)
+        except ValueError:
             return None
-        return row if _well_typed(row) else None
+        return cls(
+            draft_id,
+            slug,
+            title,
+            KIND_OF[kind],
+            STATUS_OF[status],
+            aijri,
+            zone,
+            errors,
+            warnings,
+            created_at,
+            revision,
+            len(approvers),
+            tuple(approvers),
+        )
 
 
-#: Looked up by value (``Kind(value)`` costs a call through the enum machinery, per row).
-_KINDS = {kind.value: kind for kind in Kind}
-_STATUSES = {status.value: status for status in Status}
-_ROW_ORDER = [f.name for f in fields(Row)]
-_ROW_FIELDS = frozenset(_ROW_ORDER)
-#: The types each field's value may have in the index, exactly (``True`` is no count).
-_TYPES: dict[str, tuple[type, ...]] = {
-    "id": (str,),
-    "slug": (str,),
-    "title": (str,),
-    "aijri": (float, int, type(None)),
-    "zone": (str, type(None)),
-    "errors": (int,),
-    "warnings": (int,),
-    "revision": (int,),
-    "approvals": (int,),
-}
-_TYPED = list(_TYPES.items())
+def _timestamp(when: dt.datetime) -> str:
+    return when.isoformat().replace("+00:00", "Z")
 
 
-def _well_typed(row: Row) -> bool:
-    """Checked with ``type(...) in``: a warm listing checks 10,000 rows, and ``isinstance`` would
-    take a bool for an int besides."""
-    values = row.__dict__
-    return all(type(values[name]) in kinds for name, kinds in _TYPED) and all(
-        type(name) is str for name in row.approvers
-    )
+#: Each kind and status by its value (``Kind(value)`` costs a call through the enum machinery,
+#: once a row).
+KIND_OF = {kind.value: kind for kind in Kind}
+STATUS_OF = {status.value: status for status in Status}
+#: The types of an index row's values, exactly, in each form it may take (aijri a number or
+#: none, zone a text or none).
+_STORED_TYPES = frozenset(
+    (int, int, int, int, str, str, str, str, aijri, zone, int, int, str, int, list)
+    for aijri in (float, int, type(None))
+    for zone in (str, type(None))
+)
 
 
 def _load_index(workspace: Workspace) -> dict[str, Any]:
-    """The index's entries, with the rows :func:`record` appended since it was last written."""
+    """The index's rows by draft id, with the rows :func:`record` appended since it was last
+    written."""
     path = workspace.drafts_dir / INDEX_NAME
     entries: dict[str, Any] = {}
     with contextlib.suppress(OSError, ValueError):
         data = json.loads(_read_cache(path))
         if isinstance(data, dict) and data.get("version") == INDEX_VERSION:
-            found = data.get("entries")
+            found = data.get("rows")
             if isinstance(found, dict):
                 entries = found
     entries.update(_recorded(workspace))
@@ -158,8 +179,8 @@ def _recorded(workspace: Workspace) -> dict[str, Any]:
         for line in text.splitlines():
             with contextlib.suppress(ValueError):
                 item = json.loads(line)
-                if isinstance(item, dict) and isinstance(item.get("name"), str):
-                    found[item["name"]] = {"key": item.get("key"), "row": item.get("row")}
+                if type(item) is list and len(item) == 2 and type(item[0]) is str:
+                    found[item[0]] = item[1]
         return found
     return {}
 
@@ -172,13 +193,6 @@ def _read_cache(path: Path) -> bytes:
         return file.read() if S_ISREG(os.fstat(fd).st_mode) else b""
 
 
-def _cached_row(cached: Any, key: list[int]) -> Row | None:
-    """The index's row for a file whose key is ``key``, if it is there and well formed."""
-    if not isinstance(cached, dict) or cached.get("key") != key:
-        return None
-    return Row.from_json(cached.get("row"))
-
-
 @dataclass
 class Listing:
     rows: list[Row] = field(default_factory=list)
@@ -186,37 +200,57 @@ class Listing:
     unreadable: list[InputError] = field(default_factory=list)
 
 
+@contextlib.contextmanager
+def _uncollected() -> Iterator[None]:
+    """No garbage collection while a listing makes its tens of thousands of objects, which live
+    as long as the listing: the collector would go over them again and again, for a tenth of a
+    warm listing. It runs again after, so nothing is kept longer than it would be."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def rows(workspace: Workspace) -> Listing:
     """A row per draft file, and the draft files that could not be read."""
-    old = _load_index(workspace)
-    fresh: dict[str, Any] = {}
+    with _uncollected():
+        return _rows(workspace)
+
+
+def _rows(workspace: Workspace) -> Listing:
     result = Listing()
-    changed = False
     if not workspace.drafts_dir.is_dir():
         return result
-    checked: bool | None = None  # whether drafts/ is no link, once a file has to be read
+    old = _load_index(workspace)
+    fresh: dict[str, Any] = {}
+    stale: list[tuple[str, StatKey, bool]] = []  # what the index lacks or has out of date
     with os.scandir(workspace.drafts_dir) as entries:
         for entry in entries:
             name = entry.name
-            if not name.endswith(".yaml") or not NAME_RE.match(name[:-5]):
+            draft_id = name[:-5]
+            if not name.endswith(".yaml") or not NAME_RE.match(draft_id):
                 continue
-            # A link is not followed: reading it below lists it as unreadable, even a dangling one.
+            # A link is not followed: reading it lists it as unreadable, even a dangling one.
             info = entry.stat(follow_symlinks=False)
-            key = list(stat_key(info))
-            row = _cached_row(old.get(name), key)
-            if row is not None:
-                fresh[name] = old[name]  # as the index holds it: no need to write it again
+            key = stat_key(info)
+            stored: Any = old.get(draft_id)
+            row = Row.from_stored(draft_id, stored)
+            if row is not None and tuple(stored[:KEY_LENGTH]) == key:
+                fresh[draft_id] = stored  # as the index holds it: no need to write it again
+                result.rows.append(row)
             else:
-                if checked is None:
-                    checked = _folder_checked(workspace)
-                try:
-                    row = read_row(workspace, name[:-5], checked and S_ISREG(info.st_mode))
-                except InputError as exc:
-                    result.unreadable.append(exc)
-                    continue
-                changed = True
-                fresh[name] = {"key": key, "row": row.to_json()}
-            result.rows.append(row)
+                stale.append((draft_id, key, S_ISREG(info.st_mode)))
+    changed = False
+    for (draft_id, key, _), found in zip(stale, _read_files(workspace, stale), strict=True):
+        if isinstance(found, InputError):
+            result.unreadable.append(found)
+            continue
+        fresh[draft_id] = found.stored(key)
+        result.rows.append(found)
+        changed = True
     log = workspace.drafts_dir / LOG_NAME
     if changed or fresh.keys() != old.keys() or log.is_file():
         _save_index(workspace, fresh)
@@ -225,22 +259,21 @@ def rows(workspace: Workspace) -> Listing:
     return result
 
 
-def _folder_checked(workspace: Workspace) -> bool:
-    """Whether drafts/ is reached through no link: its files may then be opened one by one
-    without following one (else each file says why it cannot be read)."""
-    from jobzone.documents import refuse_links  # here: a warm listing reads no file
+def _read_files(
+    workspace: Workspace, stale: list[tuple[str, StatKey, bool]]
+) -> list[Row | InputError]:
+    """The row of each stale draft file, or why it cannot be read."""
+    if not stale:
+        return []
+    from jobzone.review.draft_rows import read_rows  # here: a warm listing reads no file
 
-    try:
-        refuse_links(workspace.drafts_dir, workspace.root)
-    except InputError:
-        return False
-    return True
+    return read_rows(workspace, [(draft_id, regular) for draft_id, _, regular in stale])
 
 
 def _save_index(workspace: Workspace, entries: dict[str, Any]) -> None:
     from jobzone.documents import atomic_write
 
-    payload = json.dumps({"version": INDEX_VERSION, "entries": entries}, separators=(",", ":"))
+    payload = json.dumps({"version": INDEX_VERSION, "rows": entries}, separators=(",", ":"))
     # A cache: a workspace that cannot be written still lists its queue.
     with contextlib.suppress(InputError):
         atomic_write(
@@ -254,12 +287,11 @@ def record(workspace: Workspace, draft: Draft) -> None:
     ``drafts/.index.log`` rather than rewriting the index: one line costs the same at 10 drafts
     or 10,000, where rewriting the index cost a fifth of a second per edit. The next listing
     that writes the index folds the log into it."""
-    name = f"{draft.id}.yaml"
     try:
-        key = list(stat_key((workspace.drafts_dir / name).lstat()))
+        key = stat_key((workspace.drafts_dir / f"{draft.id}.yaml").lstat())
     except OSError:
         return
-    line = json.dumps({"name": name, "key": key, "row": Row.of(draft).to_json()})
+    line = json.dumps([draft.id, Row.of(draft).stored(key)])
     flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK
     with contextlib.suppress(OSError):  # a cache: a draft saved is saved without its row
         fd = os.open(workspace.drafts_dir / LOG_NAME, flags, 0o644)
@@ -268,64 +300,6 @@ def record(workspace: Workspace, draft: Draft) -> None:
                 os.write(fd, (line + "\n").encode("utf-8"))
         finally:
             os.close(fd)
-
-
-#: The top-level fields of a draft file that its row shows.
-ROW_FIELDS = frozenset(
-    (
-        "id",
-        "kind",
-        "status",
-        "revision",
-        "title",
-        "slug",
-        "created_at",
-        "findings",
-        "score",
-        "approvals",
-    )
-)
-
-
-def read_row(workspace: Workspace, draft_id: str, folder_checked: bool = False) -> Row:
-    """The row of a draft file, parsing only the top-level fields the row shows. A file that
-    this cannot read is read whole, which says precisely what is wrong with it.
-    ``folder_checked``: drafts/ was found to be no link, and the file to be a regular one."""
-    from jobzone.documents import decode_text, parse_yaml, read_bytes, read_bytes_unlinked
-    from jobzone.drafts import RowFields, draft_path, load_draft
-
-    path = draft_path(workspace, draft_id)
-    try:
-        data = (
-            read_bytes_unlinked(path) if folder_checked else read_bytes(path, inside=workspace.root)
-        )
-        text = _row_text(decode_text(data, str(path)))
-        fields = RowFields.model_validate(parse_yaml(text, str(path)))
-    except (InputError, ValueError):  # pydantic's ValidationError is a ValueError
-        return Row.of(load_draft(workspace, draft_id))
-    if fields.id != draft_id:
-        return Row.of(load_draft(workspace, draft_id))  # which names the mismatch
-    return Row.of(fields)
-
-
-#: A top-level key: at the start of a line, not indented, no comment, no list item.
-_TOP_KEY = re.compile(r"\n([^\s#\-][^:\n]*):")
-
-
-def _row_text(text: str) -> str:
-    """The top-level fields of a YAML mapping named in ROW_FIELDS, each with its block (the
-    lines under a top-level key are indented, comments or list items)."""
-    text = "\n" + text
-    starts = [(match.start(), match.group(1)) for match in _TOP_KEY.finditer(text)]
-    ends = [start for start, _ in starts[1:]] + [len(text)]
-    return (
-        "".join(
-            text[start:end]
-            for (start, key), end in zip(starts, ends, strict=True)
-            if key in ROW_FIELDS
-        )
-        + "\n"
-    )
 
 
 _STATUS_ORDER = {
@@ -344,7 +318,8 @@ def listing(workspace: Workspace, status: str | None = None) -> Listing:
             field="--status",
             rule="queue.status",
         )
-    found = rows(workspace)
-    found.rows = [r for r in found.rows if status is None or r.status == status]
-    found.rows.sort(key=lambda r: (_STATUS_ORDER[r.status], r.created_at, r.id))
+    with _uncollected():
+        found = rows(workspace)
+        found.rows = [r for r in found.rows if status is None or r.status == status]
+        found.rows.sort(key=lambda r: (_STATUS_ORDER[r.status], r.created_at, r.id))
     return found
