@@ -5,6 +5,7 @@ set's index does."""
 from __future__ import annotations
 
 import itertools
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ import pytest
 from jobzone.assessment import Assessment
 from jobzone.canonical import CanonicalSet, load_canonical
 from jobzone.documents import dump_model
+from jobzone.role_cache import FILE_NAME
 from jobzone.similarity import Profile
 from jobzone.workspace import CACHE_DIR, Workspace
 
@@ -81,3 +83,32 @@ def test_without_a_usable_cache_the_whole_set_is_indexed(workspace: Path) -> Non
     roles = load_canonical(Workspace(workspace))
     assert roles.shared.titled is None
     assert roles.most_similar(QUERIES[0], limit=1)
+
+
+def kept(workspace: Path) -> tuple[dict[str, str], set[str], set[str]]:
+    """What the role cache holds: each file's hash, the roles' hashes, the title words' hashes."""
+    with sqlite3.connect(workspace / CACHE_DIR / FILE_NAME) as db:
+        files = dict(db.execute("SELECT name, sha256 FROM files").fetchall())
+        roles = {sha for (sha,) in db.execute("SELECT sha256 FROM roles")}
+        words = {sha for (sha,) in db.execute("SELECT sha256 FROM title_words")}
+    return files, roles, words
+
+
+def test_a_changed_and_a_removed_role_are_recorded_and_their_old_rows_forgotten(
+    workspace: Path,
+) -> None:
+    write_roles(workspace)
+    load_canonical(Workspace(workspace))
+    files_before, _, _ = kept(workspace)
+    changed = workspace / "roles" / "lead-data-analyst.yaml"
+    changed.write_text(changed.read_text("utf-8").replace("Lead Data", "Lead Survey"), "utf-8")
+    (workspace / "roles" / "junior-cloud-engineer.yaml").unlink()
+
+    roles = load_canonical(Workspace(workspace))
+
+    files, role_hashes, word_hashes = kept(workspace)
+    assert set(files) == {path.name for path in (workspace / "roles").glob("*.yaml")}
+    assert files["lead-data-analyst.yaml"] != files_before["lead-data-analyst.yaml"]
+    assert role_hashes == word_hashes == set(files.values())
+    [(found, _)] = roles.most_similar(Profile.of(["Lead Survey Analyst"], []), limit=1)
+    assert found.slug == "lead-data-analyst"

@@ -125,6 +125,24 @@ def code_stamp() -> str:
     return digest.hexdigest()
 
 
+#: Past this share of the files changed, the files' table is written whole.
+_REWRITE_SHARE = 0.25
+
+
+def _changes(
+    files: dict[str, tuple[StatKey, str]], before: dict[str, tuple[StatKey, str]]
+) -> tuple[list[str], list[str], set[str]] | None:
+    """The names gone, the names new or changed, and the hashes no file holds any more; None
+    when so much changed that the table is better written whole."""
+    gone = [name for name in before if name not in files]
+    put = [name for name, now in files.items() if before.get(name) != now]
+    if len(gone) + len(put) > _REWRITE_SHARE * max(len(files), 1):
+        return None
+    left = {before[name][1] for name in gone} | {before[n][1] for n in put if n in before}
+    held = {sha for _, sha in files.values()}
+    return gone, put, left - held
+
+
 class RoleCache:
     """The workspace's role cache, open for one command. Every failure to read it rebuilds it;
     every failure to write it is ignored (the next command tries again)."""
@@ -357,19 +375,36 @@ class RoleCache:
                     ((word, s.sha256) for s, _ in kept for word in set(s.title_words.split())),
                 )
 
-    def record_files(self, files: dict[str, tuple[StatKey, str]]) -> None:
+    def record_files(
+        self,
+        files: dict[str, tuple[StatKey, str]],
+        before: dict[str, tuple[StatKey, str]] | None = None,
+    ) -> None:
         """Keep the hashes of the files as they are now (every file of ``roles/``: the names no
-        longer there are forgotten, and so are the roles no file holds any more)."""
+        longer there are forgotten, and so are the roles no file holds any more). ``before``:
+        what was recorded, as read at the start of the command; then only what changed is
+        written (rewriting 20,000 rows after one approval took a fifth of a second)."""
         with self._writing() as db:
             if db is None:
                 return
-            db.execute("DELETE FROM files")
+            changes = _changes(files, before) if before is not None else None
+            if changes is None:
+                db.execute("DELETE FROM files")
+                db.executemany(
+                    "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?)",
+                    ((name, *key, sha) for name, (key, sha) in files.items()),
+                )
+                db.execute("DELETE FROM roles WHERE sha256 NOT IN (SELECT sha256 FROM files)")
+                db.execute("DELETE FROM title_words WHERE sha256 NOT IN (SELECT sha256 FROM files)")
+                return
+            gone, put, orphans = changes
+            db.executemany("DELETE FROM files WHERE name = ?", ((name,) for name in gone))
             db.executemany(
-                "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?)",
-                ((name, *key, sha) for name, (key, sha) in files.items()),
+                "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)",
+                ((name, *files[name][0], files[name][1]) for name in put),
             )
-            db.execute("DELETE FROM roles WHERE sha256 NOT IN (SELECT sha256 FROM files)")
-            db.execute("DELETE FROM title_words WHERE sha256 NOT IN (SELECT sha256 FROM files)")
+            for table in ("roles", "title_words"):
+                db.executemany(f"DELETE FROM {table} WHERE sha256 = ?", ((sha,) for sha in orphans))
 
     def record_check(self, digest: str, failed: bool, count: int, records: Iterable[str]) -> None:
         """Keep the check of the set ``digest`` (the last one only): whether a role had errors,

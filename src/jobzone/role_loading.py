@@ -134,7 +134,7 @@ def load_set(workspace: Workspace, notify: Notify, *, verify: bool = False) -> C
                     item.path, score=scored, summary=summary, store=store
                 )
         if changed or len(hashes) != len(known):
-            cache.record_files(hashes)
+            cache.record_files(hashes, {name: (k, s.sha256) for name, (k, s) in known.items()})
         # The cache answers for every role it kept in this process; a forked child's writes
         # are not seen here, so after a split parse the whole set is indexed as before.
         answers = cache.usable and not forking.worth_splitting(len(new))
