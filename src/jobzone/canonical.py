@@ -195,14 +195,15 @@ class _Roles:
         cache cannot tell which. A look-up ranks no other role (it compares only candidates
         sharing a title word) and sees these exactly as the whole index would, so it ranks
         them alike."""
-        by_hash = self._by_hash if self.titled is not None else None
-        found = self.titled(words) if self.titled is not None and by_hash is not None else None
-        if found is None or by_hash is None:
+        if self.titled is None or (by_hash := self._by_hash) is None:
+            return None
+        found = self.titled(words)
+        if found is None:
             return None
         index = SimilarityIndex()
         for sha in found:
-            role = by_hash.get(sha)
-            if role is not None and self.by_slug.get(role.slug) is role:
+            role = by_hash.get(sha)  # a role of the set (by_hash is made from by_slug), or none
+            if role is not None:
                 role.index_into(index)
         self._indexed += len(found) + 1
         return index

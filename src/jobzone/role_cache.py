@@ -125,6 +125,8 @@ def code_stamp() -> str:
     return digest.hexdigest()
 
 
+#: The tables kept by a role file's hash, whose rows go when no file holds that hash.
+_BY_HASH = ("roles", "title_words")
 #: Past this share of the files changed, the files' table is written whole.
 _REWRITE_SHARE = 0.25
 
@@ -394,8 +396,10 @@ class RoleCache:
                     "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?)",
                     ((name, *key, sha) for name, (key, sha) in files.items()),
                 )
-                db.execute("DELETE FROM roles WHERE sha256 NOT IN (SELECT sha256 FROM files)")
-                db.execute("DELETE FROM title_words WHERE sha256 NOT IN (SELECT sha256 FROM files)")
+                for table in _BY_HASH:
+                    db.execute(
+                        f"DELETE FROM {table} WHERE sha256 NOT IN (SELECT sha256 FROM files)"
+                    )
                 return
             gone, put, orphans = changes
             db.executemany("DELETE FROM files WHERE name = ?", ((name,) for name in gone))
@@ -403,7 +407,7 @@ class RoleCache:
                 "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)",
                 ((name, *files[name][0], files[name][1]) for name in put),
             )
-            for table in ("roles", "title_words"):
+            for table in _BY_HASH:
                 db.executemany(f"DELETE FROM {table} WHERE sha256 = ?", ((sha,) for sha in orphans))
 
     def record_check(self, digest: str, failed: bool, count: int, records: Iterable[str]) -> None:
