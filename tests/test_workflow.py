@@ -176,15 +176,20 @@ def test_a_recovered_approval_is_reported_to_whoever_listens(workspace: Path) ->
 
 #: A draft through the CLI in a process of its own, its tasks and profile calls hanging.
 HANGING_DRAFT = """
-import sys, time
+import sys, threading, time
 sys.path.insert(0, {repo!r})
 from jobzone.cli import cli
 from jobzone.cli.app import Deps
 from tests.models import ScriptedModel
 
+# The two calls hang on two threads at once: one lock keeps their lines whole (print writes
+# its words and the newline separately, and two threads' words can interleave).
+said = threading.Lock()
+
 def hang(call):
     if call.stage.name in ("tasks", "profile"):
-        print("hanging", call.stage.name, flush=True)
+        with said:
+            print("hanging", call.stage.name, flush=True)
         time.sleep(120)
 
 model = ScriptedModel(before=hang)
