@@ -26,6 +26,7 @@ from jobzone.occupations.crosscheck import DISAGREEMENT
 from jobzone.occupations.dataset import DATA_DIR, TOP_CODE_ANNUAL
 from jobzone.occupations.index import default_index
 from jobzone.rendering import FORMATS, UNREADABLE, render
+from jobzone.role_loading import summarise
 from jobzone.scoring import round_half_up, score
 
 from .conftest import RunCli, write_yaml
@@ -133,6 +134,35 @@ def test_canonical_roles_in_related_occupations_are_listed_with_their_scores(fmt
     )
     assert "Software Developer" not in text
     assert "Registered Nurse (AIJRI" not in text  # the role is not related to itself
+
+
+class CountingStore:
+    """A role store, as the role cache is to roles loaded by their summary, that counts reads."""
+
+    def __init__(self, *roles: dict[str, Any]) -> None:
+        self.by_name = {f"{data['slug']}.yaml": Assessment.model_validate(data) for data in roles}
+        self.read: list[str] = []
+
+    def load(self, path: Path, sha256: str) -> Assessment:
+        self.read.append(path.name)
+        return self.by_name[path.name]
+
+
+def test_related_roles_are_found_by_their_summaries_reading_only_the_related() -> None:
+    """A set loaded by its summaries, as from the role cache: the related roles are found by the
+    occupation code each summary keeps, and only theirs are read (for their scores)."""
+    related = grounded(PRACTICAL_NURSES, slug="practical-nurse", title="Practical Nurse")
+    others = [grounded("15-1252.00", slug=f"developer-{n}", title="Developer") for n in range(3)]
+    store = CountingStore(related, *others, seed_assessment())
+    roles = [
+        CanonicalRole(name, summary=summarise(name, assessment), store=store)
+        for name, assessment in store.by_name.items()
+    ]
+
+    text = page(grounded(), "md", CanonicalSet.of(roles))
+
+    assert f"Practical Nurse (AIJRI {_role(related).score.shown_aijri}," in text
+    assert store.read == ["practical-nurse.yaml"]
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

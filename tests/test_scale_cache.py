@@ -25,8 +25,14 @@ from jobzone.workflow import Workflow
 from jobzone.workflow.review import reject
 from jobzone.workspace import CACHE_DIR, Workspace
 
-from .conftest import RunCli
-from .factories import SEED_SLUG, make_draft, old_source, tasks_sum_95_and_duplicate
+from .conftest import RunCli, write_yaml
+from .factories import (
+    SEED_SLUG,
+    make_draft,
+    old_source,
+    seed_assessment,
+    tasks_sum_95_and_duplicate,
+)
 
 
 def cache_file(workspace: Path) -> Path:
@@ -204,6 +210,21 @@ def test_a_role_read_from_the_cache_is_the_role_read_from_its_file(workspace: Pa
     assert cached.assessment == direct.assessment
     assert cached.score.shown() == direct.score.shown()
     assert cached.sha256 == direct.sha256
+    assert cached.occupation_code is None
+
+
+def test_a_roles_occupation_is_kept_in_its_summary(workspace: Path) -> None:
+    data = seed_assessment()
+    data["slug"], data["title"] = "registered-nurse", "Registered Nurse"
+    data["role"]["occupation"] = {"code": "29-1141.00", "title": "Nurses", "match": "direct"}
+    write_yaml(workspace / "roles" / "registered-nurse.yaml", data)
+    ws = Workspace(workspace)
+    load_canonical(ws)
+
+    nurse = load_canonical(ws).get("registered-nurse")
+
+    assert nurse is not None and nurse.summary is not None
+    assert nurse.occupation_code == nurse.summary.occupation == "29-1141.00"
 
 
 # --- The queue's index ---------------------------------------------------------------------------

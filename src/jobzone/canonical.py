@@ -107,6 +107,15 @@ class CanonicalRole:
             return self.assessment.role.aliases
         return [str(alias) for alias in json.loads(self._summary.aliases)]
 
+    @property
+    def occupation_code(self) -> str | None:
+        """The code of the O*NET occupation the role names, if any: from its summary when it
+        was loaded by one (finding a set's roles by occupation then reads no assessment)."""
+        if self._summary is not None:
+            return self._summary.occupation or None
+        chosen = self.assessment.role.occupation
+        return chosen.code if chosen is not None else None
+
     @cached_property
     def sha256(self) -> str:
         """The version's file hash: what a revision drafted from it records as its base."""

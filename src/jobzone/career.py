@@ -176,9 +176,8 @@ def _by_code(roles: Iterable[CanonicalRole]) -> dict[str, list[CanonicalRole]]:
     """Canonical roles by the code of their occupation, each code's roles by title."""
     table: dict[str, list[CanonicalRole]] = {}
     for role in sorted(roles, key=lambda r: (r.title, r.slug)):
-        chosen = role.assessment.role.occupation
-        if chosen is not None:
-            table.setdefault(chosen.code, []).append(role)
+        if (code := role.occupation_code) is not None:
+            table.setdefault(code, []).append(role)
     return table
 
 

@@ -43,7 +43,7 @@ FILE_NAME = "roles.sqlite3"
 #: Marks the database as jobzone's (``PRAGMA application_id``): "jobz".
 APPLICATION_ID = 0x6A6F627A
 #: Bumped whenever the tables change.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 #: How long a reader or writer waits for another process's write to end.
 BUSY_SECONDS = 5.0
 
@@ -55,7 +55,8 @@ CREATE TABLE files(
 );
 CREATE TABLE roles(
     sha256 TEXT PRIMARY KEY, slug TEXT NOT NULL, title TEXT NOT NULL, aliases TEXT NOT NULL,
-    title_words TEXT NOT NULL, task_words TEXT NOT NULL, assessment TEXT NOT NULL
+    title_words TEXT NOT NULL, task_words TEXT NOT NULL, occupation TEXT NOT NULL,
+    assessment TEXT NOT NULL
 );
 CREATE TABLE title_words(
     word TEXT NOT NULL, sha256 TEXT NOT NULL, PRIMARY KEY (word, sha256)
@@ -72,14 +73,15 @@ CREATE TABLE check_records(
 # rather than converted in Python, which would cost a third of reading 20,000 summaries.
 _TEXTS = """typeof(r.sha256) = 'text' AND typeof(r.slug) = 'text' AND typeof(r.title) = 'text'
   AND typeof(r.aliases) = 'text' AND typeof(r.title_words) = 'text'
-  AND typeof(r.task_words) = 'text'"""
+  AND typeof(r.task_words) = 'text' AND typeof(r.occupation) = 'text'"""
 _SUMMARIES_QUERY = f"""
-SELECT r.sha256, r.slug, r.title, r.aliases, r.title_words, r.task_words FROM roles r
+SELECT r.sha256, r.slug, r.title, r.aliases, r.title_words, r.task_words, r.occupation
+FROM roles r
 WHERE {_TEXTS}
 """
 _KNOWN_FILES_QUERY = f"""
 SELECT f.name, f.size, f.mtime_ns, f.ctime_ns, f.ino,
-       r.sha256, r.slug, r.title, r.aliases, r.title_words, r.task_words
+       r.sha256, r.slug, r.title, r.aliases, r.title_words, r.task_words, r.occupation
 FROM files f JOIN roles r ON r.sha256 = f.sha256
 WHERE typeof(f.name) = 'text' AND typeof(f.size) = 'integer'
   AND typeof(f.mtime_ns) = 'integer' AND typeof(f.ctime_ns) = 'integer'
@@ -103,6 +105,9 @@ class Summary(NamedTuple):
     #: The words similarity compares the role by, space-separated ([a-z0-9]+ each).
     title_words: str
     task_words: str
+    #: The code of the O*NET occupation the role names, or "" when it names none: the draft
+    #: page's related roles are found by it without reading 20,000 assessments.
+    occupation: str
 
 
 def code_stamp() -> str:
@@ -366,11 +371,8 @@ class RoleCache:
         with self._writing() as db:
             if db is not None:
                 db.executemany(
-                    "INSERT OR REPLACE INTO roles VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        (s.sha256, s.slug, s.title, s.aliases, s.title_words, s.task_words, data)
-                        for s, data in kept
-                    ),
+                    "INSERT OR REPLACE INTO roles VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    ((*summary, data) for summary, data in kept),
                 )
                 db.executemany(
                     "INSERT OR IGNORE INTO title_words VALUES (?, ?)",

@@ -240,6 +240,7 @@ def summarise(sha256: str, assessment: Assessment) -> Summary:
         aliases=json.dumps(assessment.role.aliases, ensure_ascii=False),
         title_words=" ".join(sorted(profile.title_words)),
         task_words=" ".join(sorted(profile.task_words)),
+        occupation=chosen.code if (chosen := assessment.role.occupation) else "",
     )
 
 
