@@ -275,11 +275,15 @@ def load_role(path: Path, *, inside: Path | None = None) -> CanonicalRole:
     """A role file, parsed and scored. A file that cannot be scored is bad input: a role enters
     the canonical set only once it scores. ``inside``: the workspace, whose links are refused."""
     assessment = load_model(Assessment, path, inside=inside)
+    return CanonicalRole(path=path, assessment=assessment, score=role_score(assessment, path))
+
+
+def role_score(assessment: Assessment, path: Path) -> Score:
+    """The score of a role read from ``path``: one that cannot be scored is bad input there."""
     try:
-        scored = score(assessment)
+        return score(assessment)
     except UnscorableError as exc:
         raise InputError(exc.message, file=str(path), field=exc.field, rule=exc.rule) from None
-    return CanonicalRole(path=path, assessment=assessment, score=scored)
 
 
 def load_canonical(

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from jobzone import forking
 from jobzone.assessment import Assessment
-from jobzone.canonical import CanonicalRole, CanonicalSet, load_role, profile_of
+from jobzone.canonical import CanonicalRole, CanonicalSet, load_role, profile_of, role_score
 from jobzone.documents import (
     decode_text,
     parse_model,
@@ -36,10 +36,10 @@ from jobzone.documents import (
     read_bytes_unlinked,
     refuse_links,
 )
-from jobzone.errors import InputError, UnscorableError
+from jobzone.errors import InputError
 from jobzone.progress import Notify
 from jobzone.role_cache import RoleCache, Summary
-from jobzone.scoring import Score, score
+from jobzone.scoring import Score
 from jobzone.workspace import StatKey, Workspace, stat_key
 
 #: How many roles loaded from the cache keep their assessment at once: enough for the few a
@@ -224,10 +224,7 @@ def _parse_role(path: Path, data: bytes) -> tuple[Assessment, Score]:
     """A role file's bytes parsed, validated and scored; InputError naming it otherwise."""
     file = str(path)
     assessment = parse_model(Assessment, parse_yaml(decode_text(data, file), file), file)
-    try:
-        return assessment, score(assessment)
-    except UnscorableError as exc:
-        raise InputError(exc.message, file=file, field=exc.field, rule=exc.rule) from None
+    return assessment, role_score(assessment, path)
 
 
 def summarise(sha256: str, assessment: Assessment) -> Summary:
