@@ -167,17 +167,21 @@ def test_a_cache_folder_that_is_a_link_is_not_used(
     assert [n.text.split(":")[0] for n in heard] == ["role cache not used"]
 
 
+@pytest.mark.parametrize("column", ["title", "task_words", "occupation"])
 def test_a_cached_row_of_the_wrong_types_is_passed_over_and_its_file_read(
-    workspace: Path,
+    workspace: Path, column: str
 ) -> None:
     ws = Workspace(workspace)
     load_canonical(ws)
-    with sqlite3.connect(cache_file(workspace)) as db:  # another program's numbers for texts
-        db.execute("UPDATE roles SET title = 42, task_words = x'00'")
+    # Another program's bytes for a text (a number would be stored as text: the column's type
+    # converts it), and a text for a number.
+    with sqlite3.connect(cache_file(workspace)) as db:
+        db.execute(f"UPDATE roles SET {column} = x'3432'")
         db.execute("UPDATE files SET size = 'large'")
     [role] = list(load_canonical(ws))
-    assert role.slug == SEED_SLUG and isinstance(role.title, str) and role.title != "42"
+    assert role.slug == SEED_SLUG and role.title.startswith("MLOps")
     assert role.profile.task_words  # read from the file, not the damaged row
+    assert role.occupation_code is None
 
 
 def test_a_renamed_role_file_is_known_by_its_bytes_and_not_parsed_again(

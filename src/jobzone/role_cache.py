@@ -68,8 +68,8 @@ CREATE TABLE check_records(
 );
 """
 
-# SQLite keeps whatever type a value was written with, whatever its column says: a row some
-# other program wrote with a number for a text is passed over here (its file is read again)
+# SQLite keeps a value of a type its column cannot take as written: a row some other program
+# wrote with bytes for a text, or a text for a number, is passed over here (its file is read again)
 # rather than converted in Python, which would cost a third of reading 20,000 summaries.
 _TEXTS = """typeof(r.sha256) = 'text' AND typeof(r.slug) = 'text' AND typeof(r.title) = 'text'
   AND typeof(r.aliases) = 'text' AND typeof(r.title_words) = 'text'
