@@ -20,7 +20,7 @@ from jobzone.drafts import Kind, Status, load_draft
 from jobzone.errors import EXIT_FINDINGS
 from jobzone.progress import Notice
 from jobzone.review import draft_rows, queue
-from jobzone.role_cache import APPLICATION_ID, FILE_NAME, RoleCache
+from jobzone.role_cache import APPLICATION_ID, FILE_NAME, RoleCache, files_stamp
 from jobzone.workflow import Workflow
 from jobzone.workflow.review import reject
 from jobzone.workspace import CACHE_DIR, Workspace
@@ -153,6 +153,29 @@ def test_a_cache_made_by_another_version_is_emptied_without_a_notice(workspace: 
     roles = load_canonical(ws, heard.append)
     assert [r.slug for r in roles] == [SEED_SLUG] and heard == []
     assert RoleCache(ws).known_files()  # refilled
+
+
+def test_the_code_stamp_changes_with_a_file_not_with_bytecode_written_beside_it(
+    tmp_path: Path,
+) -> None:
+    """Running a command writes bytecode, in new ``__pycache__`` folders, which changes their
+    parent folders' times: the stamp must not see it, or each command would empty the cache
+    that the one before had filled."""
+    package = tmp_path / "package"
+    (package / "rules").mkdir(parents=True)
+    module = package / "rules" / "rule.py"
+    module.write_text("A = 1\n", encoding="utf-8")
+    before = files_stamp(package)
+
+    (package / "rules" / "__pycache__").mkdir()
+    (package / "rules" / "__pycache__" / "rule.cpython-311.pyc").write_bytes(b"\0")
+    os.utime(package / "rules", ns=(1, 1))
+    assert files_stamp(package) == before
+
+    module.write_text("A = 22\n", encoding="utf-8")
+    edited = files_stamp(package)
+    (package / "rules" / "new.py").write_text("A = 1\n", encoding="utf-8")
+    assert len({before, edited, files_stamp(package)}) == 3
 
 
 def test_a_cache_folder_that_is_a_link_is_not_used(

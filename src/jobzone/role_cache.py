@@ -29,6 +29,7 @@ import contextlib
 import hashlib
 import os
 import sqlite3
+import stat
 import threading
 from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
@@ -118,15 +119,25 @@ def code_stamp() -> str:
     import yaml
     import yaml_rs
 
-    package = Path(__file__).resolve().parent
     digest = hashlib.sha256(
         f"{SCHEMA_VERSION} {yaml.__version__} {yaml_rs.__version__} {pydantic.VERSION}".encode()
     )
-    for path in sorted(package.rglob("*")):
+    digest.update(files_stamp(Path(__file__).resolve().parent).encode())
+    return digest.hexdigest()
+
+
+def files_stamp(folder: Path) -> str:
+    """The path, size and modification time of every file under ``folder``, hashed. Folders
+    are passed over: Python writing a module's bytecode for the first time makes a
+    ``__pycache__`` folder, which changes its parent folder's time and would empty the cache
+    that the command before had just filled."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
         if "__pycache__" not in path.parts:
             with contextlib.suppress(OSError):
                 info = path.stat()
-                digest.update(f"{path} {info.st_size} {info.st_mtime_ns}\n".encode())
+                if not stat.S_ISDIR(info.st_mode):
+                    digest.update(f"{path} {info.st_size} {info.st_mtime_ns}\n".encode())
     return digest.hexdigest()
 
 
