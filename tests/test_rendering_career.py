@@ -148,21 +148,21 @@ class CountingStore:
         return self.by_name[path.name]
 
 
-def test_related_roles_are_found_by_their_summaries_reading_only_the_related() -> None:
+def test_related_roles_are_found_and_shown_by_their_summaries_reading_no_assessment() -> None:
     """A set loaded by its summaries, as from the role cache: the related roles are found by the
-    occupation code each summary keeps, and only theirs are read (for their scores)."""
+    occupation code each summary keeps, and shown with the figures it keeps: none is read."""
     related = grounded(PRACTICAL_NURSES, slug="practical-nurse", title="Practical Nurse")
     others = [grounded("15-1252.00", slug=f"developer-{n}", title="Developer") for n in range(3)]
     store = CountingStore(related, *others, seed_assessment())
     roles = [
-        CanonicalRole(name, summary=summarise(name, assessment), store=store)
+        CanonicalRole(name, summary=summarise(name, assessment, score(assessment)), store=store)
         for name, assessment in store.by_name.items()
     ]
 
     text = page(grounded(), "md", CanonicalSet.of(roles))
 
     assert f"Practical Nurse (AIJRI {_role(related).score.shown_aijri}," in text
-    assert store.read == ["practical-nurse.yaml"]
+    assert store.read == []
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

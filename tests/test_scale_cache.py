@@ -238,6 +238,15 @@ def test_a_role_read_from_the_cache_is_the_role_read_from_its_file(workspace: Pa
     assert cached.score.shown() == direct.score.shown()
     assert cached.sha256 == direct.sha256
     assert cached.occupation_code is None
+    assert (
+        cached.shown
+        == direct.shown
+        == (
+            direct.score.shown_aijri,
+            direct.score.zone,
+            direct.score.sub_label,
+        )
+    )
 
 
 def test_a_roles_occupation_is_kept_in_its_summary(workspace: Path) -> None:

@@ -146,6 +146,22 @@ def test_two_processes_load_what_one_does(
     assert len(alone.unreadable) == 1
 
 
+def test_roles_loaded_by_their_summaries_show_the_figures_their_scores_do(
+    several: Workspace,
+) -> None:
+    from jobzone.role_loading import load_set
+
+    load_canonical(several)
+    summarised = load_set(several, lambda notice: None)  # from the cache: summaries
+    assert all(r.summary is not None for r in summarised)
+    shown = [(r.slug, r.shown, r.occupation_code) for r in summarised]
+    whole = [load_role(r.path) for r in summarised]
+    assert shown == [
+        (r.slug, (r.score.shown_aijri, r.score.zone, r.score.sub_label), r.occupation_code)
+        for r in whole
+    ]
+
+
 def test_roles_indexed_from_their_summaries_rank_as_from_their_profiles(
     several: Workspace,
 ) -> None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, NamedTuple, Protocol, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -24,6 +25,14 @@ if TYPE_CHECKING:
     from jobzone.role_cache import Summary
 
 T = TypeVar("T")
+
+
+class Shown(NamedTuple):
+    """A role's figures as every page shows them: all that naming it from elsewhere needs."""
+
+    aijri: Decimal
+    zone: str
+    sub_label: str
 
 
 class BaseVersion(BaseModel):
@@ -106,6 +115,15 @@ class CanonicalRole:
         if self._summary is None:
             return self.assessment.role.aliases
         return [str(alias) for alias in json.loads(self._summary.aliases)]
+
+    @cached_property
+    def shown(self) -> Shown:
+        """Its figures as shown: from its summary when it was loaded by one (listing a set, or
+        naming a role elsewhere, then reads and scores no assessment)."""
+        if (summary := self._summary) is not None:
+            return Shown(Decimal(summary.aijri), summary.zone, summary.sub_label)
+        scored = self.score
+        return Shown(scored.shown_aijri, scored.zone, scored.sub_label)
 
     @property
     def occupation_code(self) -> str | None:

@@ -188,8 +188,8 @@ def _related_roles(found: lookup.Occupation, others: CanonicalSet) -> tuple[Rela
         RelatedRole(
             slug=role.slug,
             title=role.title,
-            aijri=str(role.score.shown_aijri),
-            sub_label=role.score.sub_label,
+            aijri=str(role.shown.aijri),
+            sub_label=role.shown.sub_label,
             occupation=f"{related.code} {related.title}",
         )
         for related in found.related

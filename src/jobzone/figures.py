@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
 
 from jobzone.canonical import CanonicalRole, CanonicalSet
 from jobzone.commentary import (
@@ -57,16 +56,16 @@ class FigureTable:
             return UnresolvedReference(
                 ref.raw, f"role {ref.role_slug!r} is not in the canonical set"
             )
-        aijri: Decimal = role.score.shown_aijri
+        aijri, zone, sub_label = role.shown
         match ref.role_field:
             case None:
-                return f"{role.title} (AIJRI {aijri}, {role.score.sub_label})"
+                return f"{role.title} (AIJRI {aijri}, {sub_label})"
             case "aijri":
                 return str(aijri)
             case "zone":
-                return role.score.zone
+                return zone
             case "sub_label":
-                return role.score.sub_label
+                return sub_label
             case _:
                 return role.title
 
@@ -82,8 +81,8 @@ class FigureTable:
 
 def role_fingerprint(role: CanonicalRole) -> str:
     """What another role's mention in prose depends on: its title and shown score."""
-    s = role.score
-    return content_hash([role.title, str(s.shown_aijri), s.zone, s.sub_label])[:16]
+    aijri, zone, sub_label = role.shown
+    return content_hash([role.title, str(aijri), zone, sub_label])[:16]
 
 
 class RoleFingerprints:

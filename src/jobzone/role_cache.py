@@ -57,7 +57,7 @@ CREATE TABLE files(
 CREATE TABLE roles(
     sha256 TEXT PRIMARY KEY, slug TEXT NOT NULL, title TEXT NOT NULL, aliases TEXT NOT NULL,
     title_words TEXT NOT NULL, task_words TEXT NOT NULL, occupation TEXT NOT NULL,
-    assessment TEXT NOT NULL
+    aijri TEXT NOT NULL, zone TEXT NOT NULL, sub_label TEXT NOT NULL, assessment TEXT NOT NULL
 );
 CREATE TABLE title_words(
     word TEXT NOT NULL, sha256 TEXT NOT NULL, PRIMARY KEY (word, sha256)
@@ -74,15 +74,18 @@ CREATE TABLE check_records(
 # rather than converted in Python, which would cost a third of reading 20,000 summaries.
 _TEXTS = """typeof(r.sha256) = 'text' AND typeof(r.slug) = 'text' AND typeof(r.title) = 'text'
   AND typeof(r.aliases) = 'text' AND typeof(r.title_words) = 'text'
-  AND typeof(r.task_words) = 'text' AND typeof(r.occupation) = 'text'"""
+  AND typeof(r.task_words) = 'text' AND typeof(r.occupation) = 'text'
+  AND typeof(r.aijri) = 'text' AND typeof(r.zone) = 'text' AND typeof(r.sub_label) = 'text'"""
 _SUMMARIES_QUERY = f"""
-SELECT r.sha256, r.slug, r.title, r.aliases, r.title_words, r.task_words, r.occupation
+SELECT r.sha256, r.slug, r.title, r.aliases, r.title_words, r.task_words, r.occupation,
+       r.aijri, r.zone, r.sub_label
 FROM roles r
 WHERE {_TEXTS}
 """
 _KNOWN_FILES_QUERY = f"""
 SELECT f.name, f.size, f.mtime_ns, f.ctime_ns, f.ino,
-       r.sha256, r.slug, r.title, r.aliases, r.title_words, r.task_words, r.occupation
+       r.sha256, r.slug, r.title, r.aliases, r.title_words, r.task_words, r.occupation,
+       r.aijri, r.zone, r.sub_label
 FROM files f JOIN roles r ON r.sha256 = f.sha256
 WHERE typeof(f.name) = 'text' AND typeof(f.size) = 'integer'
   AND typeof(f.mtime_ns) = 'integer' AND typeof(f.ctime_ns) = 'integer'
@@ -109,6 +112,11 @@ class Summary(NamedTuple):
     #: The code of the O*NET occupation the role names, or "" when it names none: the draft
     #: page's related roles are found by it without reading 20,000 assessments.
     occupation: str
+    #: The role's figures as shown (its AIJRI as text, zone and sub-label): listing the set and
+    #: naming a role from another's page or commentary need no assessment read and scored.
+    aijri: str
+    zone: str
+    sub_label: str
 
 
 def code_stamp() -> str:
@@ -382,7 +390,7 @@ class RoleCache:
         with self._writing() as db:
             if db is not None:
                 db.executemany(
-                    "INSERT OR REPLACE INTO roles VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT OR REPLACE INTO roles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     ((*summary, data) for summary, data in kept),
                 )
                 db.executemany(

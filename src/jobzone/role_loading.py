@@ -191,7 +191,7 @@ def _parse(new: list[_New], cache: RoleCache, store: CachedRoles | None) -> list
         except InputError as exc:
             parsed.append(exc)
             continue
-        summary = summarise(hashlib.sha256(data).hexdigest(), assessment)
+        summary = summarise(hashlib.sha256(data).hexdigest(), assessment, scored)
         # Held whole only where the cache cannot keep it: 20,000 of them would not fit.
         parsed.append((summary, scored, None if cache.usable else assessment))
         kept.append((summary, assessment.model_dump_json()))
@@ -227,7 +227,7 @@ def _parse_role(path: Path, data: bytes) -> tuple[Assessment, Score]:
     return assessment, role_score(assessment, path)
 
 
-def summarise(sha256: str, assessment: Assessment) -> Summary:
+def summarise(sha256: str, assessment: Assessment, scored: Score) -> Summary:
     """What the cache keeps at hand of a role, its file's bytes hashing to ``sha256``."""
     profile = profile_of(assessment)
     return Summary(
@@ -238,6 +238,9 @@ def summarise(sha256: str, assessment: Assessment) -> Summary:
         title_words=" ".join(sorted(profile.title_words)),
         task_words=" ".join(sorted(profile.task_words)),
         occupation=chosen.code if (chosen := assessment.role.occupation) else "",
+        aijri=str(scored.shown_aijri),
+        zone=scored.zone,
+        sub_label=scored.sub_label,
     )
 
 

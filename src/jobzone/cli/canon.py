@@ -38,9 +38,9 @@ def roles_cmd(as_json: bool) -> None:
         {
             "slug": r.slug,
             "title": r.title,
-            "aijri": float(r.score.shown_aijri),
-            "zone": r.score.zone,
-            "sub_label": r.score.sub_label,
+            "aijri": float(r.shown.aijri),
+            "zone": r.shown.zone,
+            "sub_label": r.shown.sub_label,
         }
         for r in sorted(canonical, key=lambda r: r.slug)
     ]
