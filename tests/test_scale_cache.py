@@ -207,6 +207,17 @@ def test_a_cached_row_of_the_wrong_types_is_passed_over_and_its_file_read(
     assert role.occupation_code is None
 
 
+def test_a_cached_aijri_that_is_not_a_number_is_computed_again(
+    workspace: Path, run_cli: RunCli
+) -> None:
+    first = run_cli("roles", "--json")
+    with sqlite3.connect(cache_file(workspace)) as db:
+        db.execute("UPDATE roles SET aijri = 'forty'")
+    second = run_cli("roles", "--json")
+    assert second.exit_code == 0, second.output
+    assert json.loads(second.stdout) == json.loads(first.stdout)
+
+
 def test_a_renamed_role_file_is_known_by_its_bytes_and_not_parsed_again(
     workspace: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, Protocol, TypeVar, cast
@@ -119,9 +120,11 @@ class CanonicalRole:
     @cached_property
     def shown(self) -> Shown:
         """Its figures as shown: from its summary when it was loaded by one (listing a set, or
-        naming a role elsewhere, then reads and scores no assessment)."""
+        naming a role elsewhere, then reads and scores no assessment). A cached AIJRI that is
+        not a number (the cache was tampered with) is computed again."""
         if (summary := self._summary) is not None:
-            return Shown(Decimal(summary.aijri), summary.zone, summary.sub_label)
+            with contextlib.suppress(InvalidOperation):
+                return Shown(Decimal(summary.aijri), summary.zone, summary.sub_label)
         scored = self.score
         return Shown(scored.shown_aijri, scored.zone, scored.sub_label)
 
