@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from jobzone.canonical import load_canonical
+from jobzone.canonical import load_canonical, load_role
 from jobzone.drafts import Kind, Status, load_draft
 from jobzone.errors import EXIT_FINDINGS
 from jobzone.progress import Notice
 from jobzone.review import draft_rows, queue
-from jobzone.role_cache import APPLICATION_ID, FILE_NAME, RoleCache, files_stamp
+from jobzone.role_cache import APPLICATION_ID, FILE_NAME, RoleCache, Summary, files_stamp
 from jobzone.workflow import Workflow
 from jobzone.workflow.review import reject
 from jobzone.workspace import CACHE_DIR, Workspace
@@ -175,7 +175,14 @@ def test_the_code_stamp_changes_with_a_file_not_with_bytecode_written_beside_it(
     module.write_text("A = 22\n", encoding="utf-8")
     edited = files_stamp(package)
     (package / "rules" / "new.py").write_text("A = 1\n", encoding="utf-8")
-    assert len({before, edited, files_stamp(package)}) == 3
+    added = files_stamp(package)
+    # Another file of the same size put in its place, its time kept (as `cp -p` does).
+    swapped = package / "rules" / "swapped.py"
+    swapped.write_text("A = 33\n", encoding="utf-8")
+    times = module.stat()
+    os.utime(swapped, ns=(times.st_atime_ns, times.st_mtime_ns))
+    swapped.replace(module)
+    assert len({before, edited, added, files_stamp(package)}) == 4
 
 
 def test_a_cache_folder_that_is_a_link_is_not_used(
@@ -190,7 +197,7 @@ def test_a_cache_folder_that_is_a_link_is_not_used(
     assert [n.text.split(":")[0] for n in heard] == ["role cache not used"]
 
 
-@pytest.mark.parametrize("column", ["title", "task_words", "occupation"])
+@pytest.mark.parametrize("column", [f for f in Summary._fields if f != "sha256"])
 def test_a_cached_row_of_the_wrong_types_is_passed_over_and_its_file_read(
     workspace: Path, column: str
 ) -> None:
@@ -205,14 +212,16 @@ def test_a_cached_row_of_the_wrong_types_is_passed_over_and_its_file_read(
     assert role.slug == SEED_SLUG and role.title.startswith("MLOps")
     assert role.profile.task_words  # read from the file, not the damaged row
     assert role.occupation_code is None
+    assert role.shown == load_role(role.path).shown
 
 
+@pytest.mark.parametrize("aijri", ["forty", "NaN", "-Infinity", ""])
 def test_a_cached_aijri_that_is_not_a_number_is_computed_again(
-    workspace: Path, run_cli: RunCli
+    workspace: Path, run_cli: RunCli, aijri: str
 ) -> None:
     first = run_cli("roles", "--json")
     with sqlite3.connect(cache_file(workspace)) as db:
-        db.execute("UPDATE roles SET aijri = 'forty'")
+        db.execute("UPDATE roles SET aijri = ?", (aijri,))
     second = run_cli("roles", "--json")
     assert second.exit_code == 0, second.output
     assert json.loads(second.stdout) == json.loads(first.stdout)
@@ -238,8 +247,6 @@ def test_a_renamed_role_file_is_known_by_its_bytes_and_not_parsed_again(
 
 def test_a_role_read_from_the_cache_is_the_role_read_from_its_file(workspace: Path) -> None:
     ws = Workspace(workspace)
-    from jobzone.canonical import load_role
-
     direct = load_role(role_file(workspace), inside=workspace)
     load_canonical(ws)
     [cached] = list(load_canonical(ws))  # from the summary; the assessment from the cache
@@ -249,15 +256,10 @@ def test_a_role_read_from_the_cache_is_the_role_read_from_its_file(workspace: Pa
     assert cached.score.shown() == direct.score.shown()
     assert cached.sha256 == direct.sha256
     assert cached.occupation_code is None
-    assert (
-        cached.shown
-        == direct.shown
-        == (
-            direct.score.shown_aijri,
-            direct.score.zone,
-            direct.score.sub_label,
-        )
-    )
+    assert cached.summary is not None  # the figures as the cache keeps them, not recomputed:
+    kept = (cached.summary.aijri, cached.summary.zone, cached.summary.sub_label)
+    assert kept == (str(direct.score.shown_aijri), direct.score.zone, direct.score.sub_label)
+    assert cached.shown == direct.shown
 
 
 def test_a_roles_occupation_is_kept_in_its_summary(workspace: Path) -> None:

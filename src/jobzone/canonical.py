@@ -51,9 +51,10 @@ class CanonicalRole:
 
     Built from a parsed assessment and its score, or, when loaded through the role cache
     (:mod:`jobzone.role_loading`), from its summary: what loading a set of thousands needs of
-    each role (slug, title, aliases, the words it is compared by) is then at hand, and its
-    assessment is read from the cache when asked for (a few hundred are kept at a time). Its
-    score, small and asked for by every rule that compares roles, is kept once known.
+    each role (slug, title, aliases, the words it is compared by, its occupation's code and shown
+    figures) is then at hand, and its assessment is read from the cache when asked for (the
+    latest 128 are kept). Its score, small and asked for by every rule that compares roles, is
+    kept once known.
     """
 
     def __init__(
@@ -121,10 +122,11 @@ class CanonicalRole:
     def shown(self) -> Shown:
         """Its figures as shown: from its summary when it was loaded by one (listing a set, or
         naming a role elsewhere, then reads and scores no assessment). A cached AIJRI that is
-        not a number (the cache was tampered with) is computed again."""
+        not a finite number (the cache was tampered with) is computed again."""
         if (summary := self._summary) is not None:
             with contextlib.suppress(InvalidOperation):
-                return Shown(Decimal(summary.aijri), summary.zone, summary.sub_label)
+                if (aijri := Decimal(summary.aijri)).is_finite():
+                    return Shown(aijri, summary.zone, summary.sub_label)
         scored = self.score
         return Shown(scored.shown_aijri, scored.zone, scored.sub_label)
 

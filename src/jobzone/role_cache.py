@@ -5,9 +5,9 @@ Loading the canonical set reads, parses, validates and scores every file in ``ro
 folder (``.jobzone-cache/roles.sqlite3``, ignored by git), keeps for each version of a role file,
 by the SHA-256 of its bytes:
 
-- its summary: slug, title, aliases and the words similarity compares it by, which is all that
-  loading the set needs of a role (:class:`~jobzone.canonical.CanonicalRole` reads the rest when
-  asked);
+- its summary: slug, title, aliases, the words similarity compares it by, its occupation's code
+  and its shown figures, which is all that loading and listing the set need of a role
+  (:class:`~jobzone.canonical.CanonicalRole` reads the rest when asked);
 - the validated assessment as JSON, which pydantic reads back far faster than YAML;
 - the words of its title, indexed, so that a look-up of the roles most like a title reads only
   those sharing a word with it instead of indexing the whole set;
@@ -119,6 +119,14 @@ class Summary(NamedTuple):
     sub_label: str
 
 
+#: A role's row: its summary's fields, named, then its assessment.
+_COLUMNS = (*Summary._fields, "assessment")
+_INSERT_ROLE = (
+    f"INSERT OR REPLACE INTO roles ({', '.join(_COLUMNS)}) "
+    f"VALUES ({', '.join('?' * len(_COLUMNS))})"
+)
+
+
 def code_stamp() -> str:
     """What the cached data depends on besides the files: jobzone's own code and data (the
     models, the rubric, the rules), by the size and time of each of its files, and the YAML
@@ -135,7 +143,7 @@ def code_stamp() -> str:
 
 
 def files_stamp(folder: Path) -> str:
-    """The path, size and modification time of every file under ``folder``, hashed. Folders
+    """The path, size, times and inode of every file under ``folder``, hashed. Folders
     are passed over: Python writing a module's bytecode for the first time makes a
     ``__pycache__`` folder, which changes its parent folder's time and would empty the cache
     that the command before had just filled."""
@@ -145,7 +153,8 @@ def files_stamp(folder: Path) -> str:
             with contextlib.suppress(OSError):
                 info = path.stat()
                 if not stat.S_ISDIR(info.st_mode):
-                    digest.update(f"{path} {info.st_size} {info.st_mtime_ns}\n".encode())
+                    key = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+                    digest.update(f"{path} {key}\n".encode())
     return digest.hexdigest()
 
 
@@ -389,10 +398,7 @@ class RoleCache:
         kept = list(summaries)
         with self._writing() as db:
             if db is not None:
-                db.executemany(
-                    "INSERT OR REPLACE INTO roles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    ((*summary, data) for summary, data in kept),
-                )
+                db.executemany(_INSERT_ROLE, ((*summary, data) for summary, data in kept))
                 db.executemany(
                     "INSERT OR IGNORE INTO title_words VALUES (?, ?)",
                     ((word, s.sha256) for s, _ in kept for word in set(s.title_words.split())),

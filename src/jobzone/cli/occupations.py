@@ -120,7 +120,9 @@ def suggest_cmd(slugs: tuple[str, ...], limit: int, as_json: bool) -> None:
 
     wf = reading(quiet=as_json)
     canonical = load_canonical(wf.workspace, wf.notify)
-    found = suggest((r.assessment for r in canonical), slugs, limit)
+    # Only the roles named are read (a slug that is none of them is still refused by suggest).
+    named = (r for r in canonical if not slugs or r.slug in slugs)
+    found = suggest((r.assessment for r in named), slugs, limit)
     if as_json:
         print_json(
             {
